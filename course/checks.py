@@ -1,0 +1,181 @@
+"""Assertion helpers for the tests in chapter notebooks.
+
+Every helper raises ``AssertionError`` with a message in three parts: what was checked, what was
+expected and what came back, and a hint on what to look at. Example::
+
+    check_close(softmax(np.array([1000.0, 1001.0, 999.0])), expected,
+                "softmax([1000, 1001, 999])", hint="did you subtract the max before exp?")
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A visible or hidden test found a wrong answer."""
+
+
+def _fail(what: str, detail: str, hint: str = "") -> None:
+    message = f"{what}: {detail}"
+    if hint:
+        message += f" -- {hint}"
+    raise CheckFailed(message)
+
+
+def _show(value: Any, limit: int = 160) -> str:
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=6, suppress=False, threshold=20, edgeitems=3):
+            text = np.array2string(value, separator=", ")
+        text = f"array(shape={value.shape}, dtype={value.dtype}) {text}"
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_float_array(value: Any, what: str, hint: str = "") -> np.ndarray:
+    """``np.asarray(value, dtype=float)`` or a clear failure naming what was returned instead."""
+    if value is None:
+        _fail(what, "returned None, expected an array", hint or "did you forget `return`?")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(what, f"returned {type(value).__name__} {_show(value)}, expected numbers", hint)
+    return array
+
+
+def check_shape(value: Any, shape: tuple[int, ...], what: str, hint: str = "") -> np.ndarray:
+    """Check that ``value`` is an array of exactly ``shape``; returns it as a float array."""
+    array = as_float_array(value, what, hint)
+    if array.shape != tuple(shape):
+        _fail(what, f"expected shape {tuple(shape)}, got {array.shape}", hint)
+    return array
+
+
+def check_close(
+    actual: Any,
+    expected: Any,
+    what: str,
+    hint: str = "",
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> None:
+    """Check shape first, then values within ``rtol``/``atol`` (nan never equals anything)."""
+    expected_array = np.asarray(expected, dtype=float)
+    actual_array = check_shape(actual, expected_array.shape, what, hint)
+    if not np.all(np.isfinite(actual_array) == np.isfinite(expected_array)):
+        _fail(
+            what,
+            f"expected {_show(expected_array)}, got {_show(actual_array)} (nan or inf where "
+            "finite numbers were expected, or the other way round)",
+            hint,
+        )
+    finite = np.isfinite(expected_array)
+    same_infinities = np.array_equal(actual_array[~finite], expected_array[~finite])
+    if not same_infinities or not np.allclose(
+        actual_array[finite], expected_array[finite], rtol=rtol, atol=atol
+    ):
+        worst = np.max(np.abs(actual_array - expected_array), initial=0.0, where=finite)
+        _fail(
+            what,
+            f"expected {_show(expected_array)}, got {_show(actual_array)} "
+            f"(largest difference {worst:.3g}; tolerance rtol={rtol:g}, atol={atol:g})",
+            hint,
+        )
+
+
+def check_scalar(
+    actual: Any, expected: float, what: str, hint: str = "", rtol: float = 0.01, atol: float = 0.0
+) -> None:
+    """Check a single number (a Derive answer) to a relative tolerance, 1% by default."""
+    if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
+        _fail(what, f"expected a number, got {type(actual).__name__} {_show(actual)}", hint)
+    if not np.isfinite(actual) or abs(float(actual) - expected) > max(atol, rtol * abs(expected)):
+        _fail(what, f"expected about {expected:.6g} (within {rtol:.0%}), got {_show(actual)}", hint)
+
+
+def check_equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:
+    """Exact equality for ids, letters, lists and shapes (arrays compared elementwise)."""
+    if isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray):
+        same = np.shape(actual) == np.shape(expected) and bool(np.all(actual == expected))
+    else:
+        same = type(actual) is type(expected) and actual == expected
+        if not same and isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+            same = not isinstance(actual, bool) and actual == expected
+    if not same:
+        _fail(what, f"expected {_show(expected)}, got {_show(actual)}", hint)
+
+
+def check_true(condition: Any, what: str, hint: str = "") -> None:
+    if not (condition is True or condition is np.True_):
+        _fail(what, "the check did not hold", hint)
+
+
+def check_finite(value: Any, what: str, hint: str = "") -> np.ndarray:
+    array = as_float_array(value, what, hint)
+    if not np.all(np.isfinite(array)):
+        _fail(what, f"expected only finite numbers, got {_show(array)}", hint)
+    return array
+
+
+def check_raises(
+    func: Callable[[], Any],
+    exception: type[BaseException],
+    what: str,
+    hint: str = "",
+    contains: Iterable[str] = (),
+) -> BaseException:
+    """Check that ``func()`` raises ``exception`` whose message mentions every ``contains``."""
+    try:
+        result = func()
+    except exception as exc:
+        message = str(exc)
+        missing = [part for part in contains if part not in message]
+        if missing:
+            _fail(what, f"the error message {message!r} should mention {missing}", hint)
+        return exc
+    except Exception as exc:  # a different error
+        _fail(what, f"expected {exception.__name__}, got {type(exc).__name__}: {exc}", hint)
+    _fail(what, f"expected {exception.__name__}, but it returned {_show(result)}", hint)
+    raise AssertionError("unreachable")
+
+
+def check_answer_letter(answer: Any, options: str, what: str) -> str:
+    """A Trace answer must be one of the option letters (the hidden test checks which)."""
+    if not isinstance(answer, str) or answer.strip().upper() not in options:
+        _fail(what, f"expected one letter of {', '.join(options)}, got {_show(answer)}")
+    return answer.strip().upper()
+
+
+def called_names(func: Callable[..., Any]) -> set[str]:
+    """Names and attributes that ``func``'s source calls or uses (``np.dot`` -> ``dot``), and
+    operators such as ``@`` (as ``"@"``): for tests that forbid a shortcut."""
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        _fail("reading your function's source", "it is not available", "define it in a cell")
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            names.add("@")
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.MatMult):
+            names.add("@")
+    return names
+
+
+def check_not_using(func: Callable[..., Any], forbidden: Iterable[str], what: str) -> None:
+    """Fail if ``func``'s source uses any of ``forbidden`` (e.g. ``{"@", "dot", "matmul"}``)."""
+    used = sorted(called_names(func) & set(forbidden))
+    if used:
+        _fail(what, f"your code uses {', '.join(used)}", "write the loops yourself")

@@ -1,0 +1,274 @@
+"""``python -m course <command>``: the course's command line.
+
+Students: ``check``, ``progress``, ``solution``. Instructors: ``build``, ``release``,
+``import-notebook``. Bad input gets one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+from course import progress as progress_log
+from course.authoring import AuthoringError, build_chapter, import_notebook, parse_text, text_path
+from course.execute import ExerciseResult, grade_cells, run_in_kernel, summarize
+from course.paths import course_root
+from course.syllabus import CHAPTERS, find_chapter
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line."""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    if not path.exists():
+        raise UserError(f"no notebook at {path}")
+    try:
+        return nbformat.read(path, as_version=4)
+    except (json.JSONDecodeError, nbformat.reader.NotJSONError):
+        raise UserError(f"{path} is not a valid notebook (not JSON); restore it from a backup or "
+                        "re-fetch the assignment") from None
+    except Exception as exc:  # nbformat validation and reader errors
+        raise UserError(f"{path} could not be read as a notebook: {exc}") from None
+
+
+def work_dir(explicit: str | None) -> Path:
+    """Where the student's notebooks are: --dir, else my-work/ in the course, else the cwd."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_dir():
+            raise UserError(f"no folder {path}")
+        return path
+    mine = course_root() / "my-work"
+    return mine if mine.is_dir() else Path.cwd()
+
+
+def find_student_notebook(chapter: str, folder: Path) -> Path | None:
+    for candidate in (folder / chapter / f"{chapter}.ipynb", folder / f"{chapter}.ipynb"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def status_table(results: list[ExerciseResult]) -> str:
+    rows = [("Exercise", "Status", "Points", "First failure")]
+    for r in results:
+        failure = "" if r.status == "passed" else r.first_failure
+        if r.status == "not attempted":
+            failure = "still the NotImplementedError stub"
+        if len(failure) > 90:
+            failure = failure[:87] + "..."
+        rows.append((r.exercise, r.status, f"{r.score:g}/{r.points:g}", failure))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for row in rows:
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def auto_exercises(nb: nbformat.NotebookNode) -> list[str]:
+    seen: list[str] = []
+    for cell in grade_cells(nb):
+        match = re.match(r"test_(\d+)_(\d+)_", cell.metadata["nbgrader"]["grade_id"])
+        if match:
+            key = f"{int(match[1])}.{int(match[2])}"
+            if key not in seen:
+                seen.append(key)
+    return seen
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    root = course_root()
+    for chapter in selected_chapters(args.chapters, root):
+        out = build_chapter(root, chapter)
+        print(f"built {out.relative_to(root)}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from course.release import release_chapter
+
+    root = course_root()
+    for chapter in selected_chapters(args.chapters, root):
+        out = release_chapter(root, chapter)
+        print(f"released {out.relative_to(root)}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    root = course_root()
+    chapter = find_chapter(args.chapter).name
+    out = import_notebook(root, chapter)
+    print(f"wrote {out.relative_to(root)}; run `python -m course release {chapter}` next")
+    return 0
+
+
+def selected_chapters(names: list[str], root: Path) -> list[str]:
+    if names:
+        return [find_chapter(n).name for n in names]
+    return [c.name for c in CHAPTERS if text_path(root, c.name).exists()]
+
+
+def run_check(notebook: Path) -> list[ExerciseResult]:
+    nb = read_notebook(notebook)
+    if not grade_cells(nb):
+        raise UserError(f"{notebook} has no test cells: is it a chapter notebook of this course?")
+    _, outcomes = run_in_kernel(nb, notebook.parent)
+    return summarize(nb, outcomes)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    chapter = find_chapter(args.chapter).name
+    if args.notebook:
+        notebook = Path(args.notebook)
+    else:
+        folder = work_dir(args.dir)
+        found = find_student_notebook(chapter, folder)
+        if found is None:
+            raise UserError(f"no {chapter}.ipynb under {folder}; pass the notebook's path")
+        notebook = found
+    results = run_check(notebook)
+    print(f"{chapter}: {notebook}")
+    print(status_table(results))
+    passed = sum(r.status == "passed" for r in results)
+    print(f"\n{passed} / {len(results)} exercises pass their visible tests "
+          "(hidden tests decide the grade).")
+    data = progress_log.load_log()
+    new = progress_log.record(data, notebook, results)
+    progress_log.save_log(data)
+    if new:
+        print(f"Newly passed: {', '.join(new)}. Day streak: {progress_log.streak(data)}")
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    folder = work_dir(args.dir)
+    root = course_root()
+    data = progress_log.load_log()
+    rows, total, done = [], 0, 0
+    for chapter in CHAPTERS:
+        notebook = find_student_notebook(chapter.name, folder)
+        reference = notebook or find_student_notebook(chapter.name, root / "release")
+        exercises = (auto_exercises(read_notebook(reference)) if reference
+                     else [n for n, _ in chapter.exercises])
+        statuses: dict[str, str] = {}
+        if notebook is not None:
+            statuses = progress_log.cached_results(data, notebook) or {}
+            if not statuses and not args.no_run:
+                print(f"checking {notebook} ...", file=sys.stderr)
+                results = run_check(notebook)
+                progress_log.record(data, notebook, results)
+                statuses = {r.exercise: r.status for r in results}
+        passed = sum(statuses.get(e) == "passed" for e in exercises)
+        total += len(exercises)
+        done += passed
+        bar = "#" * passed + "." * (len(exercises) - passed)
+        rows.append(f"  {chapter.name:<28} {passed:>3} / {len(exercises):<3} {bar}")
+    progress_log.save_log(data)
+    percent = 100 * done / total if total else 0
+    print(f"Mastery {done} / {total} exercises ({percent:.0f}%)")
+    print(f"Day streak: {progress_log.streak(data)}")
+    print("\n".join(rows))
+    return 0
+
+
+def cmd_solution(args: argparse.Namespace) -> int:
+    match = re.fullmatch(r"(\d+)\.(\d+)", args.exercise.strip())
+    if not match:
+        raise UserError(f"exercise should look like 1.1, got {args.exercise!r}")
+    chapter = find_chapter(match[1]).name
+    root = course_root()
+    path = text_path(root, chapter)
+    if not path.exists():
+        raise UserError("reference solutions are not part of this copy of the course "
+                        "(graded classes receive release/ only)")
+    try:
+        cells = parse_text(path.read_text(encoding="utf-8"), str(path))
+    except AuthoringError as exc:
+        raise UserError(str(exc)) from None
+    wanted = f"{int(match[1])}.{int(match[2])}"
+    shown = [c for c in cells if c.exercise == wanted and c.kind in ("solution", "written")]
+    if not shown:
+        raise UserError(f"exercise {wanted} has no reference solution in {chapter}")
+    print(f"Reference solution for exercise {wanted} ({chapter}):\n")
+    for cell in shown:
+        print(extract_solution(cell.source))
+        print()
+    return 0
+
+
+def extract_solution(source: str) -> str:
+    """The text between BEGIN/END SOLUTION markers (the whole cell if it has none)."""
+    lines = source.splitlines()
+    inside, out = False, []
+    for line in lines:
+        if "BEGIN SOLUTION" in line:
+            inside = True
+            continue
+        if "END SOLUTION" in line:
+            inside = False
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="run your chapter notebook and show each exercise's status")
+    p.add_argument("chapter", help="ch01_softmax, ch01 or 1")
+    p.add_argument("notebook", nargs="?", help="path to your notebook (default: found in --dir)")
+    p.add_argument("--dir", help="folder with your chapter notebooks (default: my-work/ or .)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("progress", help="your mastery across the course and your day streak")
+    p.add_argument("--dir", help="folder with your chapter notebooks (default: my-work/ or .)")
+    p.add_argument("--no-run", action="store_true", help="only use results already logged")
+    p.set_defaults(func=cmd_progress)
+
+    p = sub.add_parser("solution", help="self-study: print the reference solution of an exercise")
+    p.add_argument("exercise", help="e.g. 1.1")
+    p.set_defaults(func=cmd_solution)
+
+    p = sub.add_parser("build", help="instructors: authoring/*.txt -> source/*/*.ipynb")
+    p.add_argument("chapters", nargs="*")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("release", help="instructors: build, then regenerate release/ with nbgrader")
+    p.add_argument("chapters", nargs="*")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("import-notebook", help="instructors: source notebook -> authoring text")
+    p.add_argument("chapter")
+    p.set_defaults(func=cmd_import)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UserError, AuthoringError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:  # unknown chapter
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:  # nbgrader failures
+        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1

@@ -1,0 +1,284 @@
+"""Run a chapter notebook and score its test cells exactly as nbgrader does.
+
+nbgrader gives a test cell zero points when its outputs contain an error *or anything written to
+stderr* (a warning counts), and full points otherwise. Two ways to run a notebook share that rule:
+
+* :func:`run_in_kernel` executes in a real Jupyter kernel (what ``python -m course check`` uses on
+  a student's notebook, and what nbgrader does);
+* :func:`run_in_process` executes the cells with ``exec`` in a fresh namespace: about a hundred
+  times faster, used by the test suite to run the source notebook with mutants swapped in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import linecache
+import os
+import signal
+import sys
+import traceback
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course.authoring import GRADE_ID
+
+NOT_IMPLEMENTED = "NotImplementedError"
+
+
+@dataclass
+class CellOutcome:
+    """The score of one autograded test cell."""
+
+    grade_id: str
+    points: float
+    passed: bool
+    message: str = ""
+    not_implemented: bool = False
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+
+@dataclass
+class ExerciseResult:
+    """All test cells of one exercise, e.g. ``1.1``."""
+
+    exercise: str
+    cells: list[CellOutcome] = field(default_factory=list)
+    manual_points: float = 0.0
+
+    @property
+    def points(self) -> float:
+        return sum(c.points for c in self.cells)
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.cells)
+
+    @property
+    def status(self) -> str:
+        if self.cells and all(c.passed for c in self.cells):
+            return "passed"
+        if self.cells and all(c.not_implemented for c in self.cells if not c.passed):
+            return "not attempted"
+        return "failed"
+
+    @property
+    def first_failure(self) -> str:
+        return next((c.message for c in self.cells if not c.passed), "")
+
+
+def grade_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The autograded test cells (code cells with nbgrader ``grade: true``)."""
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and not c.metadata["nbgrader"].get("solution")
+    ]
+
+
+def exercise_of(grade_id: str) -> str | None:
+    match = GRADE_ID.match(grade_id or "")
+    return f"{int(match['chapter'])}.{int(match['number'])}" if match else None
+
+
+def outcome_from_outputs(cell: nbformat.NotebookNode) -> CellOutcome:
+    """Score an executed test cell by nbgrader's rule (error or stderr output -> 0)."""
+    meta = cell.metadata["nbgrader"]
+    points = float(meta.get("points", 0))
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+            return CellOutcome(
+                meta["grade_id"], points, False, _one_line(ename, evalue), ename == NOT_IMPLEMENTED
+            )
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            text = output.get("text", "").strip().splitlines()
+            first = text[0] if text else ""
+            return CellOutcome(
+                meta["grade_id"], points, False, f"the cell wrote to stderr (scores 0): {first}"
+            )
+    return CellOutcome(meta["grade_id"], points, True)
+
+
+def _one_line(ename: str, evalue: str) -> str:
+    evalue = " ".join(str(evalue).split())
+    return f"{ename}: {evalue}" if evalue else ename
+
+
+def summarize(nb: nbformat.NotebookNode, outcomes: list[CellOutcome]) -> list[ExerciseResult]:
+    """Group test-cell outcomes by exercise, in notebook order."""
+    results: dict[str, ExerciseResult] = {}
+    for outcome in outcomes:
+        key = exercise_of(outcome.grade_id) or outcome.grade_id
+        results.setdefault(key, ExerciseResult(key)).cells.append(outcome)
+    return list(results.values())
+
+
+# --------------------------------------------------------------------------- in a real kernel
+
+
+def run_in_kernel(
+    nb: nbformat.NotebookNode, cwd: Path, timeout: int = 120
+) -> tuple[nbformat.NotebookNode, list[CellOutcome]]:
+    """Execute ``nb`` in a fresh ``python3`` kernel (errors allowed) and score its test cells."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    dead = ""
+    try:
+        client.execute()
+    except DeadKernelError as exc:
+        dead = f"the kernel died ({' '.join(str(exc).split())[:120]})"
+    except Exception as exc:  # a cell timeout or kernel start failure: score what ran
+        dead = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
+    outcomes = []
+    for cell in grade_cells(nb):
+        outcome = outcome_from_outputs(cell)
+        if outcome.passed and dead and cell.get("execution_count") is None:
+            outcome = CellOutcome(outcome.grade_id, outcome.points, False, f"not run: {dead}")
+        outcomes.append(outcome)
+    return nb, outcomes
+
+
+# --------------------------------------------------------------------------- in this process
+
+
+class CellTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise CellTimeout(f"cell took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _notebook_environment(cwd: Path) -> Iterator[None]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    old_cwd, old_show, old_path = os.getcwd(), plt.show, list(sys.path)
+    os.chdir(cwd)
+    sys.path.insert(0, str(cwd))
+    plt.show = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        plt.show = old_show
+        plt.close("all")
+        sys.path[:] = old_path
+        os.chdir(old_cwd)
+
+
+def _display(*objects, **kwargs) -> None:
+    for obj in objects:
+        print(repr(obj))
+
+
+def run_in_process(
+    nb: nbformat.NotebookNode,
+    cwd: Path,
+    replacements: dict[str, str] | None = None,
+    timeout: int = 120,
+) -> list[CellOutcome]:
+    """Execute the code cells of ``nb`` with ``exec`` and score its test cells.
+
+    ``replacements`` maps a grade id to new source for that cell (a mutant, or a stub).
+    Like nbgrader, execution goes on after a failing cell.
+    """
+    replacements = dict(replacements or {})
+    unknown = set(replacements) - {
+        c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
+    }
+    if unknown:
+        raise KeyError(f"no cell with grade id {sorted(unknown)} in this notebook")
+    namespace: dict = {"__name__": "__main__", "display": _display}
+    outcomes = []
+    with _notebook_environment(cwd):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            source = replacements.get(meta.get("grade_id"), cell.source)
+            name = f"<notebook cell {index}>"
+            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+            error, stderr = _exec_cell(source, namespace, name, timeout)
+            if meta.get("grade") and not meta.get("solution"):
+                points = float(meta.get("points", 0))
+                if error:
+                    outcomes.append(
+                        CellOutcome(
+                            meta["grade_id"], points, False, error, error.startswith(NOT_IMPLEMENTED)
+                        )
+                    )
+                elif stderr.strip():
+                    first = stderr.strip().splitlines()[0]
+                    outcomes.append(
+                        CellOutcome(meta["grade_id"], points, False, f"wrote to stderr: {first}")
+                    )
+                else:
+                    outcomes.append(CellOutcome(meta["grade_id"], points, True))
+    return outcomes
+
+
+def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    error = ""
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        warnings.catch_warnings(),
+    ):
+        warnings.resetwarnings()
+        warnings.simplefilter("default")
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+        warnings.showwarning = _warning_to_stderr
+        try:
+            with _time_limit(timeout):
+                exec(compile(source, name, "exec"), namespace)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a cell may raise anything, even SystemExit
+            lines = traceback.format_exception_only(type(exc), exc)
+            error = " ".join(" ".join(lines).split())
+    return error, err.getvalue()
+
+
+def _warning_to_stderr(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))

@@ -1,0 +1,32 @@
+"""nbgrader configuration for Transformers from Scratch (the repository root is the course root)."""
+
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from course.nbgrader_ext import HideHiddenTests
+
+c = get_config()  # noqa: F821 - provided by nbgrader
+
+c.CourseDirectory.course_id = "transformers-from-scratch"
+
+# Students get a stub that fails loudly until they write their answer.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# A chapter notebook runs in seconds; training cells in the fast setting in well under a minute.
+c.Execute.timeout = 180
+c.Execute.interrupt_on_timeout = True
+
+# Small data files (the ch11 checkpoint) must reach students; nbgrader skips files over the limit.
+c.CourseDirectory.max_file_size = 5_000_000
+
+# Single-machine exchange (instructor and students on one JupyterHub or laptop). Override with
+# $COURSE_EXCHANGE, e.g. /srv/nbgrader/exchange on a shared server.
+c.Exchange.root = os.environ.get(
+    "COURSE_EXCHANGE", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".exchange")
+)
+
+# Feedback shows failure messages but never hidden-test source or tracebacks quoting it.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -1,0 +1,51 @@
+"""Shared fixtures: the course root and its chapters, loaded once per test session."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course.authoring import parse_text, source_path, text_path
+from course.syllabus import CHAPTERS
+
+ROOT = Path(__file__).resolve().parent.parent
+WRITTEN = [c.name for c in CHAPTERS if text_path(ROOT, c.name).exists()]
+
+
+def chapter_params():
+    return pytest.mark.parametrize("chapter", WRITTEN)
+
+
+@functools.cache
+def cells(chapter: str):
+    return parse_text(text_path(ROOT, chapter).read_text(encoding="utf-8"), chapter)
+
+
+@functools.cache
+def _source_json(chapter: str) -> str:
+    return source_path(ROOT, chapter).read_text(encoding="utf-8")
+
+
+def source_nb(chapter: str) -> nbformat.NotebookNode:
+    return nbformat.reads(_source_json(chapter), as_version=4)
+
+
+def release_nb(chapter: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "release" / chapter / f"{chapter}.ipynb", as_version=4)
+
+
+def mutants(chapter: str) -> dict[str, dict[str, str]]:
+    try:
+        module = importlib.import_module(f"tests.mutants.{chapter}")
+    except ModuleNotFoundError:
+        return {}
+    return module.MUTANTS
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT

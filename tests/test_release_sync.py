@@ -1,0 +1,85 @@
+"""source/ is exactly what authoring/ builds, release/ exactly what nbgrader generates from it,
+and release/ leaks no solution and no hidden test."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from course.authoring import build_notebook, notebook_json, parse_text, text_path
+from course.release import generate_release
+from tests.conftest import ROOT, WRITTEN, cells, release_nb
+
+SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+@pytest.mark.parametrize("chapter", WRITTEN)
+def test_source_notebook_is_built_from_text(chapter):
+    text = text_path(ROOT, chapter).read_text(encoding="utf-8")
+    expected = notebook_json(build_notebook(parse_text(text), chapter))
+    actual = (ROOT / "source" / chapter / f"{chapter}.ipynb").read_text(encoding="utf-8")
+    assert actual == expected, f"source/{chapter} is stale: run `python -m course release {chapter}`"
+
+
+def _split(source: str) -> tuple[list[str], list[str]]:
+    """(lines outside any solution or hidden-test region, lines inside one), stripped."""
+    outside, inside, depth = [], [], 0
+    for line in source.splitlines():
+        if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
+            depth += 1
+        elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+            depth -= 1
+        else:
+            (inside if depth else outside).append(line.strip())
+    return outside, inside
+
+
+def leaked_lines(chapter: str, release_text: str) -> list[str]:
+    """Lines of solution or hidden-test regions, not also visible elsewhere, found in a release."""
+    visible, secret = set(), []
+    for cell in cells(chapter):
+        outside, inside = _split(cell.source)
+        visible.update(outside)
+        secret += inside
+    release_lines = {line.strip() for line in release_text.splitlines()}
+    return [line for line in secret if len(line) > 20 and line not in visible
+            and not line.startswith("#") and line in release_lines]
+
+
+@pytest.mark.parametrize("chapter", WRITTEN)
+def test_release_leaks_no_solution_or_hidden_test(chapter):
+    text = "\n".join(c.source for c in release_nb(chapter).cells)
+    for marker in SOLUTION_MARKERS:
+        assert marker not in text, f"release/{chapter} contains {marker!r}"
+    leaked = leaked_lines(chapter, text)
+    assert not leaked, f"release/{chapter} shows solution or hidden-test lines: {leaked[:3]}"
+
+
+def test_leak_check_catches_a_leak():
+    chapter = WRITTEN[0]
+    source_text = "\n".join(c.source for c in cells(chapter))
+    assert leaked_lines(chapter, source_text), "the leak check finds nothing in the source itself"
+
+
+@pytest.mark.slow
+def test_release_is_what_nbgrader_generates(tmp_path):
+    for chapter in WRITTEN:
+        out = generate_release(ROOT, chapter, tmp_path)
+        for path in sorted(p for p in out.rglob("*") if p.is_file()):
+            rel = path.relative_to(out)
+            committed = ROOT / "release" / chapter / rel
+            assert committed.exists(), f"release/{chapter}/{rel} missing: run course release"
+            assert committed.read_bytes() == path.read_bytes(), (
+                f"release/{chapter}/{rel} is stale: run `python -m course release {chapter}`"
+            )
+        extra = {p.relative_to(ROOT / "release" / chapter) for p in (ROOT / "release" / chapter)
+                 .rglob("*") if p.is_file()} - {p.relative_to(out) for p in out.rglob("*")}
+        assert not extra, f"release/{chapter} has files nbgrader does not produce: {extra}"
+        shutil.rmtree(out)
+
+
+def test_release_notebooks_are_valid():
+    for chapter in WRITTEN:
+        nbformat.validate(release_nb(chapter))
