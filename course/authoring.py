@@ -7,7 +7,7 @@ marker line::
     %% code [tags=a,b]                      provided code (no nbgrader metadata)
     %% solution ex_1_1_softmax              student answer cell (nbgrader ``solution``)
     %% test test_1_1_softmax points=2       autograded test cell (``grade`` + ``locked``)
-    %% written written_1_3_naive points=1   manually graded markdown answer (``solution`` + ``grade``)
+    %% written written_1_3_naive points=1   manual markdown answer (``solution`` + ``grade``)
 
 ``python -m course build`` turns the text into ``source/<chapter>/<chapter>.ipynb``;
 ``python -m course import-notebook`` turns a notebook edited in JupyterLab back into text. The two
@@ -198,7 +198,9 @@ def cells_from_notebook(nb: nbformat.NotebookNode, origin: str = "<notebook>") -
             )
         points = meta.get("points") if kind != "solution" else None
         cells.append(
-            Cell(kind, source, meta.get("grade_id"), None if points is None else float(points), tags)
+            Cell(
+                kind, source, meta.get("grade_id"), None if points is None else float(points), tags
+            )
         )
     return cells
 

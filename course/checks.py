@@ -179,3 +179,21 @@ def check_not_using(func: Callable[..., Any], forbidden: Iterable[str], what: st
     used = sorted(called_names(func) & set(forbidden))
     if used:
         _fail(what, f"your code uses {', '.join(used)}", "write the loops yourself")
+
+
+def check_own_work(func: Callable[..., Any], what: str) -> None:
+    """Fail if ``func`` hands its work to the course's reference code (``course.reference``):
+    a graded function that merely delegates to a reference piece scores 0."""
+    try:
+        source = textwrap.dedent(inspect.getsource(func))
+    except (OSError, TypeError):
+        _fail(what, "its source is not available", "define the function in a notebook cell")
+    module = getattr(func, "__module__", "") or ""
+    names = called_names(func)
+    if (
+        module.startswith("course")
+        or "reference" in names
+        or "course" in names
+        or ("course." in source)
+    ):
+        _fail(what, "it calls the course's reference code", "write the computation yourself")

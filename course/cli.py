@@ -10,6 +10,7 @@ import argparse
 import json
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -34,8 +35,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     try:
         return nbformat.read(path, as_version=4)
     except (json.JSONDecodeError, nbformat.reader.NotJSONError):
-        raise UserError(f"{path} is not a valid notebook (not JSON); restore it from a backup or "
-                        "re-fetch the assignment") from None
+        raise UserError(
+            f"{path} is not a valid notebook (not JSON); restore it from a backup or "
+            "re-fetch the assignment"
+        ) from None
     except Exception as exc:  # nbformat validation and reader errors
         raise UserError(f"{path} could not be read as a notebook: {exc}") from None
 
@@ -59,19 +62,27 @@ def find_student_notebook(chapter: str, folder: Path) -> Path | None:
 
 
 def status_table(results: list[ExerciseResult]) -> str:
-    rows = [("Exercise", "Status", "Points", "First failure")]
-    for r in results:
-        failure = "" if r.status == "passed" else r.first_failure
-        if r.status == "not attempted":
-            failure = "still the NotImplementedError stub"
-        if len(failure) > 90:
-            failure = failure[:87] + "..."
-        rows.append((r.exercise, r.status, f"{r.score:g}/{r.points:g}", failure))
+    """One row per exercise, then the full first failure message of each failing exercise."""
+    rows = [("Exercise", "Status", "Points")]
+    rows += [(r.exercise, r.status, f"{r.score:g}/{r.points:g}") for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = []
-    for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
-    return "\n".join(line.rstrip() for line in lines)
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows
+    ]
+    failures = [r for r in results if r.status == "failed"]
+    if failures:
+        lines.append("\nWhat to fix (the first failing check of each exercise):")
+        for r in failures:
+            message = r.first_failure.removeprefix("CheckFailed: ")
+            lines.append(
+                textwrap.fill(
+                    message,
+                    width=100,
+                    initial_indent=f"  {r.exercise}  ",
+                    subsequent_indent=" " * (4 + len(r.exercise)),
+                )
+            )
+    return "\n".join(lines)
 
 
 def auto_exercises(nb: nbformat.NotebookNode) -> list[str]:
@@ -142,8 +153,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"{chapter}: {notebook}")
     print(status_table(results))
     passed = sum(r.status == "passed" for r in results)
-    print(f"\n{passed} / {len(results)} exercises pass their visible tests "
-          "(hidden tests decide the grade).")
+    print(
+        f"\n{passed} / {len(results)} exercises pass their visible tests "
+        "(hidden tests decide the grade)."
+    )
     data = progress_log.load_log()
     new = progress_log.record(data, notebook, results)
     progress_log.save_log(data)
@@ -160,8 +173,11 @@ def cmd_progress(args: argparse.Namespace) -> int:
     for chapter in CHAPTERS:
         notebook = find_student_notebook(chapter.name, folder)
         reference = notebook or find_student_notebook(chapter.name, root / "release")
-        exercises = (auto_exercises(read_notebook(reference)) if reference
-                     else [n for n, _ in chapter.exercises])
+        exercises = (
+            auto_exercises(read_notebook(reference))
+            if reference
+            else [n for n, _ in chapter.exercises]
+        )
         statuses: dict[str, str] = {}
         if notebook is not None:
             statuses = progress_log.cached_results(data, notebook) or {}
@@ -191,8 +207,10 @@ def cmd_solution(args: argparse.Namespace) -> int:
     root = course_root()
     path = text_path(root, chapter)
     if not path.exists():
-        raise UserError("reference solutions are not part of this copy of the course "
-                        "(graded classes receive release/ only)")
+        raise UserError(
+            "reference solutions are not part of this copy of the course "
+            "(graded classes receive release/ only)"
+        )
     try:
         cells = parse_text(path.read_text(encoding="utf-8"), str(path))
     except AuthoringError as exc:
@@ -211,15 +229,10 @@ def cmd_solution(args: argparse.Namespace) -> int:
 def extract_solution(source: str) -> str:
     """The text between BEGIN/END SOLUTION markers (the whole cell if it has none)."""
     lines = source.splitlines()
-    inside, out = False, []
+    out = []
     for line in lines:
-        if "BEGIN SOLUTION" in line:
-            inside = True
-            continue
-        if "END SOLUTION" in line:
-            inside = False
-            continue
-        out.append(line)
+        if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line:
+            out.append(line)
     return "\n".join(out).strip()
 
 

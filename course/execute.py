@@ -15,7 +15,9 @@ import contextlib
 import io
 import linecache
 import os
+import re
 import signal
+import subprocess
 import sys
 import traceback
 import warnings
@@ -91,22 +93,34 @@ def exercise_of(grade_id: str) -> str | None:
 
 
 def outcome_from_outputs(cell: nbformat.NotebookNode) -> CellOutcome:
-    """Score an executed test cell by nbgrader's rule (error or stderr output -> 0)."""
+    """Score an executed test cell by nbgrader's rule (error or stderr output -> 0). The message
+    is the error if there is one (it explains more), else what was written to stderr."""
     meta = cell.metadata["nbgrader"]
     points = float(meta.get("points", 0))
-    for output in cell.get("outputs", []):
+    outputs = cell.get("outputs", [])
+    stderr = "".join(
+        o.get("text", "")
+        for o in outputs
+        if o.get("output_type") == "stream" and o.get("name") == "stderr"
+    )
+    for output in outputs:
         if output.get("output_type") == "error":
             ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
-            return CellOutcome(
-                meta["grade_id"], points, False, _one_line(ename, evalue), ename == NOT_IMPLEMENTED
-            )
-        if output.get("output_type") == "stream" and output.get("name") == "stderr":
-            text = output.get("text", "").strip().splitlines()
-            first = text[0] if text else ""
-            return CellOutcome(
-                meta["grade_id"], points, False, f"the cell wrote to stderr (scores 0): {first}"
-            )
+            message = _one_line(ename, evalue)
+            if stderr.strip():
+                message += f" (the cell also wrote to stderr: {clean_stderr(stderr)})"
+            return CellOutcome(meta["grade_id"], points, False, message, ename == NOT_IMPLEMENTED)
+    if stderr.strip():
+        message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+        return CellOutcome(meta["grade_id"], points, False, message)
     return CellOutcome(meta["grade_id"], points, True)
+
+
+def clean_stderr(text: str) -> str:
+    """The first line of stderr, without the temporary file path a warning starts with."""
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    match = re.match(r"^\S+:\d+: (\w+: .*)$", first)
+    return match.group(1) if match else first
 
 
 def _one_line(ename: str, evalue: str) -> str:
@@ -114,11 +128,30 @@ def _one_line(ename: str, evalue: str) -> str:
     return f"{ename}: {evalue}" if evalue else ename
 
 
+STUB = "raise NotImplementedError()"
+
+
+def unanswered_exercises(nb: nbformat.NotebookNode) -> set[str]:
+    """Exercises whose code answer cells all still hold the release stub."""
+    stubs: dict[str, bool] = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution"):
+            key = exercise_of(meta.get("grade_id", ""))
+            if key:
+                stubs[key] = stubs.get(key, True) and STUB in cell.source
+    return {key for key, stub in stubs.items() if stub}
+
+
 def summarize(nb: nbformat.NotebookNode, outcomes: list[CellOutcome]) -> list[ExerciseResult]:
-    """Group test-cell outcomes by exercise, in notebook order."""
+    """Group test-cell outcomes by exercise, in notebook order; a failing exercise whose answer
+    cells are still the stub counts as not attempted."""
+    unanswered = unanswered_exercises(nb)
     results: dict[str, ExerciseResult] = {}
     for outcome in outcomes:
         key = exercise_of(outcome.grade_id) or outcome.grade_id
+        if key in unanswered and not outcome.passed:
+            outcome.not_implemented = True
         results.setdefault(key, ExerciseResult(key)).cells.append(outcome)
     return list(results.values())
 
@@ -146,7 +179,7 @@ def run_in_kernel(
     )
     dead = ""
     try:
-        client.execute()
+        client.execute(stderr=subprocess.DEVNULL)  # the kernel's own log, not cell output
     except DeadKernelError as exc:
         dead = f"the kernel died ({' '.join(str(exc).split())[:120]})"
     except Exception as exc:  # a cell timeout or kernel start failure: score what ran
@@ -222,9 +255,7 @@ def run_in_process(
     Like nbgrader, execution goes on after a failing cell.
     """
     replacements = dict(replacements or {})
-    unknown = set(replacements) - {
-        c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells
-    }
+    unknown = set(replacements) - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
     if unknown:
         raise KeyError(f"no cell with grade id {sorted(unknown)} in this notebook")
     namespace: dict = {"__name__": "__main__", "display": _display}
@@ -243,14 +274,16 @@ def run_in_process(
                 if error:
                     outcomes.append(
                         CellOutcome(
-                            meta["grade_id"], points, False, error, error.startswith(NOT_IMPLEMENTED)
+                            meta["grade_id"],
+                            points,
+                            False,
+                            error,
+                            error.startswith(NOT_IMPLEMENTED),
                         )
                     )
                 elif stderr.strip():
-                    first = stderr.strip().splitlines()[0]
-                    outcomes.append(
-                        CellOutcome(meta["grade_id"], points, False, f"wrote to stderr: {first}")
-                    )
+                    message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+                    outcomes.append(CellOutcome(meta["grade_id"], points, False, message))
                 else:
                     outcomes.append(CellOutcome(meta["grade_id"], points, True))
     return outcomes

@@ -69,7 +69,9 @@ def test_solution_cells_have_solution_regions(chapter):
                 f"{cell.grade_id}: a solution cell needs ### BEGIN SOLUTION / ### END SOLUTION"
             )
         else:
-            assert "BEGIN SOLUTION" not in cell.source, f"{chapter}: solution text outside a solution cell"
+            assert "BEGIN SOLUTION" not in cell.source, (
+                f"{chapter}: solution text outside a solution cell"
+            )
         if cell.kind != "test":
             assert "BEGIN HIDDEN TESTS" not in cell.source, f"{chapter}: hidden tests outside tests"
 
@@ -78,7 +80,9 @@ def test_solution_cells_have_solution_regions(chapter):
 def test_each_exercise_has_a_solution_or_written_answer(chapter):
     answered = {c.exercise for c in cells(chapter) if c.kind in ("solution", "written")}
     tested = {c.exercise for c in cells(chapter) if c.kind == "test"}
-    assert tested <= answered, f"{chapter}: tests without an answer cell: {sorted(tested - answered)}"
+    assert tested <= answered, (
+        f"{chapter}: tests without an answer cell: {sorted(tested - answered)}"
+    )
 
 
 @chapter_params()

@@ -18,7 +18,9 @@ def use_theme() -> None:
     matplotlib.rcParams["axes.titleweight"] = "bold"
 
 
-def new_figure(ncols: int = 1, width: float = 5.0, height: float = 3.6) -> tuple[Figure, list[Axes]]:
+def new_figure(
+    ncols: int = 1, width: float = 5.0, height: float = 3.6
+) -> tuple[Figure, list[Axes]]:
     """A themed figure with ``ncols`` side-by-side axes (always returned as a list)."""
     use_theme()
     fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False)

@@ -1,65 +1,65 @@
 """ch01_softmax: wrong answers students plausibly write; each must lose points."""
 
-SOFTMAX_NO_MAX = '''
+SOFTMAX_NO_MAX = """
 def softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     e = np.exp(x)
     return e / np.sum(e, axis=axis, keepdims=True)
-'''
+"""
 
-SOFTMAX_WRONG_AXIS = '''
+SOFTMAX_WRONG_AXIS = """
 def softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=0, keepdims=True)
-'''
+"""
 
-SOFTMAX_GLOBAL_MAX = '''
+SOFTMAX_GLOBAL_MAX = """
 def softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x))
     return e / np.sum(e, axis=axis, keepdims=True)
-'''
+"""
 
-SOFTMAX_NO_KEEPDIMS_SUM = '''
+SOFTMAX_NO_KEEPDIMS_SUM = """
 def softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e)
-'''
+"""
 
-LOG_SOFTMAX_NAIVE = '''
+LOG_SOFTMAX_NAIVE = """
 def log_softmax(x, axis=-1):
     return np.log(softmax(x, axis=axis))
-'''
+"""
 
-LOG_SOFTMAX_NO_SHIFT = '''
+LOG_SOFTMAX_NO_SHIFT = """
 def log_softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     return x - np.log(np.sum(np.exp(x), axis=axis, keepdims=True))
-'''
+"""
 
-LOG_SOFTMAX_IGNORES_AXIS = '''
+LOG_SOFTMAX_IGNORES_AXIS = """
 def log_softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     shifted = x - np.max(x, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-'''
+"""
 
-TEMPERATURE_MULTIPLIED = '''
+TEMPERATURE_MULTIPLIED = """
 def softmax_with_temperature(x, T):
     if T <= 0:
         raise ValueError("T must be positive")
     return softmax(np.asarray(x, dtype=float) * T, axis=-1)
-'''
+"""
 
-TEMPERATURE_NO_CHECK = '''
+TEMPERATURE_NO_CHECK = """
 def softmax_with_temperature(x, T):
     with np.errstate(all="ignore"):
         return softmax(np.asarray(x, dtype=float) / T, axis=-1)
-'''
+"""
 
-FIXED_STILL_BUGGY = '''
+FIXED_STILL_BUGGY = """
 buggy_line = 4
 
 
@@ -67,9 +67,9 @@ def fixed_softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)
     e = np.exp(x)
     return e / np.sum(e, axis=axis, keepdims=True)
-'''
+"""
 
-WRONG_BUGGY_LINE = '''
+WRONG_BUGGY_LINE = """
 buggy_line = 3
 
 
@@ -78,7 +78,7 @@ def fixed_softmax(x, axis=-1):
     m = np.max(x, axis=axis, keepdims=True)
     e = np.exp(x - m)
     return e / np.sum(e, axis=axis, keepdims=True)
-'''
+"""
 
 MUTANTS = {
     "softmax without max subtraction": {"ex_1_1_softmax": SOFTMAX_NO_MAX},

@@ -1,0 +1,176 @@
+"""The nbgrader workflow, driven through nbgrader's own Python API in one process.
+
+Every step is real nbgrader (``NbGraderAPI`` and the default exchange classes), configured by the
+course's ``nbgrader_config.py``; running it in-process avoids nbgrader's ~5 s start-up per command,
+which matters when a class has hundreds of submissions or a test runs 23 chapters.
+
+Instructor side: :meth:`Pipeline.generate`, :meth:`release`, :meth:`collect`, :meth:`autograde`,
+:meth:`feedback`, :meth:`export_csv`, :meth:`scores`. Student side: :meth:`fetch`, :meth:`submit`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from traitlets.config import Config, PyFileConfigLoader
+
+
+class PipelineError(RuntimeError):
+    """An nbgrader step failed; the message carries nbgrader's log."""
+
+
+@dataclass
+class Score:
+    auto: float  # points from autograded test cells
+    auto_max: float
+    manual_max: float  # points awaiting manual grading (written answers)
+    needs_manual_grade: bool
+
+
+def load_config(course_dir: Path, exchange_dir: Path) -> Config:
+    loader = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir))
+    config = loader.load_config()
+    config.CourseDirectory.root = str(course_dir)
+    config.Exchange.root = str(exchange_dir)
+    config.NbGraderAPI.log_level = "ERROR"
+    return config
+
+
+@contextlib.contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+class Pipeline:
+    """One course directory and its exchange."""
+
+    def __init__(self, course_dir: Path, exchange_dir: Path):
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        self.course_dir = Path(course_dir).resolve()
+        self.exchange_dir = Path(exchange_dir).resolve()
+        self.exchange_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.exchange_dir, 0o777)
+        self.config = load_config(self.course_dir, self.exchange_dir)
+        self.coursedir = CourseDirectory(config=self.config)
+        with _cwd(self.course_dir):
+            self.api = NbGraderAPI(coursedir=self.coursedir, config=self.config)
+        self.course_id = self.coursedir.course_id
+
+    @property
+    def db_url(self) -> str:
+        return self.coursedir.db_url
+
+    def _check(self, result: dict, what: str) -> dict:
+        if not result.get("success"):
+            log = (result.get("error") or "") + (result.get("log") or "")
+            raise PipelineError(f"{what} failed:\n{log}")
+        return result
+
+    # ----------------------------------------------------------------- instructor
+
+    def generate(self, assignment: str) -> None:
+        with _cwd(self.course_dir):
+            self._check(self.api.generate_assignment(assignment), f"generate {assignment}")
+
+    def release(self, assignment: str) -> None:
+        with _cwd(self.course_dir):
+            self._check(self.api.release_assignment(assignment), f"release {assignment}")
+
+    def collect(self, assignment: str) -> None:
+        with _cwd(self.course_dir):
+            self._check(self.api.collect(assignment), f"collect {assignment}")
+
+    def autograde(self, assignment: str, student: str) -> None:
+        with _cwd(self.course_dir):
+            result = self.api.autograde(assignment, student)
+        self._check(result, f"autograde {assignment}/{student}")
+
+    def feedback(self, assignment: str, student: str) -> Path:
+        with _cwd(self.course_dir):
+            self._check(
+                self.api.generate_feedback(assignment, student), f"feedback {assignment}/{student}"
+            )
+        return self.course_dir / "feedback" / student / assignment / f"{assignment}.html"
+
+    def export_csv(self, path: Path) -> Path:
+        from nbgrader.api import Gradebook
+        from nbgrader.plugins import CsvExportPlugin
+
+        plugin = CsvExportPlugin(config=self.config)
+        plugin.to = str(Path(path).resolve())
+        with Gradebook(self.db_url) as gradebook:
+            plugin.export(gradebook)
+        return Path(path)
+
+    def scores(self, assignment: str) -> dict[str, Score]:
+        """Autograded points per student, read from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        result = {}
+        with Gradebook(self.db_url) as gradebook:
+            for submission in gradebook.assignment_submissions(assignment):
+                auto = auto_max = manual_max = 0.0
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        if grade.cell.cell_type == "code":
+                            auto += grade.score or 0.0
+                            auto_max += grade.max_score
+                        else:
+                            manual_max += grade.max_score
+                result[submission.student.id] = Score(
+                    auto, auto_max, manual_max, submission.needs_manual_grade
+                )
+        return result
+
+    # ----------------------------------------------------------------- student
+
+    def _student_coursedir(self, assignment: str, student: str, home: Path):
+        from nbgrader.coursedir import CourseDirectory
+
+        coursedir = CourseDirectory(config=self.config)
+        coursedir.root = str(home)
+        coursedir.assignment_id = assignment
+        coursedir.student_id = student
+        return coursedir
+
+    def _authenticator(self):
+        from nbgrader.auth import Authenticator
+
+        return Authenticator(config=self.config)
+
+    def fetch(self, assignment: str, student: str, home: Path) -> Path:
+        from nbgrader.exchange.default import ExchangeFetchAssignment
+
+        home = Path(home).resolve()
+        home.mkdir(parents=True, exist_ok=True)
+        coursedir = self._student_coursedir(assignment, student, home)
+        with _cwd(home):
+            app = ExchangeFetchAssignment(
+                coursedir=coursedir, authenticator=self._authenticator(), config=self.config
+            )
+            app.assignment_dir = str(home)
+            app.start()
+        return home / assignment
+
+    def submit(self, assignment: str, student: str, home: Path) -> None:
+        from nbgrader.exchange.default import ExchangeSubmit
+
+        home = Path(home).resolve()
+        coursedir = self._student_coursedir(assignment, student, home)
+        with _cwd(home):
+            app = ExchangeSubmit(
+                coursedir=coursedir, authenticator=self._authenticator(), config=self.config
+            )
+            app.assignment_dir = str(home)
+            app.start()

@@ -1,0 +1,76 @@
+"""The assertion helpers say what was expected, what came back and what to check."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from course import checks
+
+
+def fails(func, *args, **kwargs) -> str:
+    with pytest.raises(AssertionError) as info:
+        func(*args, **kwargs)
+    return str(info.value)
+
+
+def test_check_close_messages():
+    msg = fails(
+        checks.check_close, [1.0, np.nan], [1.0, 2.0], "softmax(x)", hint="subtract the max"
+    )
+    assert "softmax(x)" in msg and "nan" in msg and "subtract the max" in msg
+    msg = fails(checks.check_close, [1.0, 2.0], [1.0, 2.0, 3.0], "f(x)")
+    assert "expected shape (3,), got (2,)" in msg
+    msg = fails(checks.check_close, None, [1.0], "f(x)")
+    assert "returned None" in msg
+    msg = fails(checks.check_close, "abc", [1.0], "f(x)")
+    assert "expected numbers" in msg
+    msg = fails(checks.check_close, [1.0, 2.5], [1.0, 2.0], "f(x)")
+    assert "largest difference 0.5" in msg
+    checks.check_close([1.0, -np.inf], [1.0, -np.inf], "inf allowed where expected")
+    fails(checks.check_close, [1.0, np.inf], [1.0, -np.inf], "sign of inf")
+
+
+def test_check_scalar_and_equal():
+    checks.check_scalar(124_500_000, 124_439_808, "params")
+    msg = fails(checks.check_scalar, 110e6, 124_439_808, "params", hint="count biases")
+    assert "within 1%" in msg and "count biases" in msg
+    assert "expected a number" in fails(checks.check_scalar, "1e9", 1e9, "x")
+    assert "expected a number" in fails(checks.check_scalar, True, 1.0, "x")
+    checks.check_equal("B", "B", "answer")
+    assert "expected 'B', got 'C'" in fails(checks.check_equal, "C", "B", "answer")
+    assert "expected 4" in fails(checks.check_equal, True, 4, "line")
+    checks.check_equal(4, 4, "line")
+
+
+def test_check_raises_and_true():
+    def boom():
+        raise ValueError("shapes (2, 3) and (4, 5)")
+
+    checks.check_raises(boom, ValueError, "matmul", contains=["(2, 3)", "(4, 5)"])
+    assert "should mention" in fails(checks.check_raises, boom, ValueError, "m", contains=["(9,)"])
+    assert "but it returned 3" in fails(checks.check_raises, lambda: 3, ValueError, "m")
+    assert "expected KeyError, got ValueError" in fails(checks.check_raises, boom, KeyError, "m")
+    assert "did not hold" in fails(checks.check_true, np.array([True, True]), "x")
+    checks.check_true(np.True_, "numpy bool")
+
+
+def test_check_not_using_and_own_work():
+    def uses_matmul(a, b):
+        return a @ b
+
+    def loops(a, b):
+        return [
+            [sum(x * y for x, y in zip(r, c, strict=True)) for c in zip(*b, strict=True)] for r in a
+        ]
+
+    assert "uses @" in fails(checks.check_not_using, uses_matmul, {"@", "dot"}, "matmul")
+    checks.check_not_using(loops, {"@", "dot"}, "matmul")
+
+    def delegates(x):
+        from course import reference  # noqa: F401
+
+        return reference.softmax(x)
+
+    assert "reference code" in fails(checks.check_own_work, delegates, "softmax")
+    checks.check_own_work(loops, "matmul")

@@ -1,0 +1,122 @@
+"""``python -m course``: student commands on real notebooks; one clear line for bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from course import progress
+from course.cli import main
+from course.execute import CellOutcome, ExerciseResult
+from tests.conftest import ROOT, release_nb, source_nb
+from tests.nbtools import fill_answers
+
+
+def run_cli(*args: str, env_file=None) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "COURSE_FAST": "1"}
+    if env_file:
+        env["COURSE_PROGRESS_FILE"] = str(env_file)
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "ch99"], "unknown chapter 'ch99'"),
+        (["check", "ch01", "/nonexistent/x.ipynb"], "no notebook at /nonexistent/x.ipynb"),
+        (["solution", "one"], "exercise should look like 1.1"),
+        (["solution", "1.9"], "exercise 1.9 has no reference solution"),
+        (["progress", "--dir", "/nonexistent"], "no folder /nonexistent"),
+    ],
+)
+def test_bad_input_gets_one_clear_line(args, message):
+    proc = run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == f"error: {message}" or proc.stderr.startswith(f"error: {message}")
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_json_notebook(tmp_path):
+    bad = tmp_path / "ch01_softmax.ipynb"
+    bad.write_text("{ not json")
+    proc = run_cli("check", "ch01", str(bad))
+    assert proc.returncode == 2 and "is not a valid notebook" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_notebook_without_tests(tmp_path):
+    empty = tmp_path / "x.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), empty)
+    proc = run_cli("check", "ch01", str(empty))
+    assert proc.returncode == 2 and "has no test cells" in proc.stderr
+
+
+def test_solution_prints_reference_without_markers():
+    proc = run_cli("solution", "1.1")
+    assert proc.returncode == 0
+    assert "def softmax" in proc.stdout and "np.max(x, axis=axis, keepdims=True)" in proc.stdout
+    assert "BEGIN SOLUTION" not in proc.stdout
+
+
+@pytest.mark.slow
+def test_check_and_progress_on_a_partial_attempt(tmp_path, monkeypatch, capsys):
+    chapter = "ch01_softmax"
+    log = tmp_path / "progress.json"
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(log))
+    work = tmp_path / "work" / chapter
+    work.mkdir(parents=True)
+    attempt = fill_answers(release_nb(chapter), source_nb(chapter), only={"ex_1_1_softmax"})
+    for cell in attempt.cells:  # a wrong log_softmax: log of the probabilities
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ex_1_2_log_softmax":
+            cell.source = cell.source.replace(
+                "# YOUR CODE HERE\n    raise NotImplementedError()",
+                "return np.log(softmax(x, axis=axis))",
+            )
+    nbformat.write(attempt, work / f"{chapter}.ipynb")
+
+    assert main(["check", "ch01", "--dir", str(tmp_path / "work")]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line[:1].isdigit()}
+    assert rows["1.1"][0] == "passed" and rows["1.1"][1] == "3/3"
+    assert rows["1.2"][0] == "failed"
+    assert rows["1.3"][:2] == ["not", "attempted"]
+    assert "log_softmax([0, -1000]): expected only finite numbers" in out
+    assert "Newly passed: 1.1" in out
+
+    assert main(["progress", "--dir", str(tmp_path / "work"), "--no-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Mastery 1 / ")
+    assert "Day streak: 1" in out
+    assert "ch01_softmax" in out and "1 / 5" in out
+
+
+def test_streak_counts_consecutive_days():
+    today = dt.date(2026, 11, 22)
+    data = {"passed": {}, "notebooks": {}}
+    assert progress.streak(data, today) == 0
+    for exercise, days_ago in [("1.1", 3), ("1.2", 2), ("1.3", 1), ("2.1", 5)]:
+        data["passed"][exercise] = (today - dt.timedelta(days=days_ago)).isoformat()
+    assert progress.streak(data, today) == 3, "yesterday's run continues until today ends"
+    data["passed"]["2.2"] = today.isoformat()
+    assert progress.streak(data, today) == 4
+    assert progress.streak(data, today + dt.timedelta(days=2)) == 0
+
+
+def test_record_marks_only_new_passes(tmp_path):
+    notebook = tmp_path / "ch01_softmax.ipynb"
+    notebook.write_text("{}")
+    data = {"passed": {}, "notebooks": {}}
+    ok = ExerciseResult("1.1", [CellOutcome("test_1_1_x", 1, True)])
+    bad = ExerciseResult("1.2", [CellOutcome("test_1_2_x", 1, False, "AssertionError")])
+    assert progress.record(data, notebook, [ok, bad], dt.date(2026, 1, 1)) == ["1.1"]
+    assert progress.record(data, notebook, [ok, bad], dt.date(2026, 1, 2)) == []
+    assert data["passed"] == {"1.1": "2026-01-01"}
+    assert progress.cached_results(data, notebook) == {"1.1": "passed", "1.2": "failed"}
+    notebook.write_text('{"changed": 1}')
+    assert progress.cached_results(data, notebook) is None
