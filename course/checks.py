@@ -30,7 +30,9 @@ def _fail(what: str, detail: str, hint: str = "") -> None:
 
 
 def _show(value: Any, limit: int = 160) -> str:
-    if isinstance(value, np.ndarray):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        text = repr(value.item())
+    elif isinstance(value, np.ndarray):
         with np.printoptions(precision=6, suppress=False, threshold=20, edgeitems=3):
             text = np.array2string(value, separator=", ")
         text = f"array(shape={value.shape}, dtype={value.dtype}) {text}"

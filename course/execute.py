@@ -248,20 +248,38 @@ def run_in_process(
     cwd: Path,
     replacements: dict[str, str] | None = None,
     timeout: int = 120,
+    namespace: dict | None = None,
+    stop_after: set[str] | None = None,
 ) -> list[CellOutcome]:
     """Execute the code cells of ``nb`` with ``exec`` and score its test cells.
 
     ``replacements`` maps a grade id to new source for that cell (a mutant, or a stub).
-    Like nbgrader, execution goes on after a failing cell.
+    ``namespace`` (if given) is the dict the cells run in, so a caller can read the variables a
+    notebook defines. ``stop_after``: exercises (``"1.1"``); execution stops after the last test
+    cell of these, which is all a mutant run needs. Like nbgrader, execution goes on after a
+    failing cell.
     """
     replacements = dict(replacements or {})
     unknown = set(replacements) - {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
     if unknown:
         raise KeyError(f"no cell with grade id {sorted(unknown)} in this notebook")
-    namespace: dict = {"__name__": "__main__", "display": _display}
+    if namespace is None:
+        namespace = {}
+    namespace.update({"__name__": "__main__", "display": _display})
+    last = len(nb.cells) - 1
+    if stop_after is not None:
+        last = max(
+            (
+                i
+                for i, c in enumerate(nb.cells)
+                if c.metadata.get("nbgrader", {}).get("grade")
+                and exercise_of(c.metadata["nbgrader"].get("grade_id", "")) in stop_after
+            ),
+            default=last,
+        )
     outcomes = []
     with _notebook_environment(cwd):
-        for index, cell in enumerate(nb.cells):
+        for index, cell in enumerate(nb.cells[: last + 1]):
             if cell.cell_type != "code":
                 continue
             meta = cell.get("metadata", {}).get("nbgrader", {})

@@ -49,3 +49,16 @@ def mutants(chapter: str) -> dict[str, dict[str, str]]:
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@functools.cache
+def solution_namespace(chapter: str) -> dict:
+    """The variables the reference solution notebook defines, after running every cell in-process
+    (and checking the reference earns every point, so the answers read here are the graded ones)."""
+    from course.execute import run_in_process
+
+    namespace: dict = {}
+    outcomes = run_in_process(source_nb(chapter), ROOT / "source" / chapter, namespace=namespace)
+    failed = [o.grade_id for o in outcomes if not o.passed]
+    assert not failed, f"{chapter}: the reference solution fails {failed}"
+    return namespace

@@ -30,7 +30,9 @@ def test_untouched_release_earns_no_points(chapter):
 def test_mutant_loses_points(chapter, mutant):
     replacements = mutants(chapter)[mutant]
     targets = {exercise_of(grade_id) for grade_id in replacements}
-    outcomes = run_in_process(source_nb(chapter), ROOT / "source" / chapter, replacements)
+    outcomes = run_in_process(
+        source_nb(chapter), ROOT / "source" / chapter, replacements, stop_after=targets
+    )
     relevant = [o for o in outcomes if exercise_of(o.grade_id) in targets]
     assert relevant, f"{chapter}: mutant {mutant!r} touches no tested exercise ({targets})"
     lost = [o.grade_id for o in relevant if not o.passed]
