@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("COURSE_FAST", "1")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """nbval runs a notebook's cells in order in one kernel: keep them on one xdist worker."""
     for item in items:

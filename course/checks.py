@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-from collections.abc import Callable, Iterable
+import types
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -183,19 +184,54 @@ def check_not_using(func: Callable[..., Any], forbidden: Iterable[str], what: st
         _fail(what, f"your code uses {', '.join(used)}", "write the loops yourself")
 
 
+def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+def _uses_reference(func: Any, seen: set[int]) -> str | None:
+    """The first way ``func`` (or a notebook function it calls) reaches ``course.reference``."""
+    func = inspect.unwrap(func)
+    code = getattr(func, "__code__", None)
+    if code is None or id(func) in seen:
+        return None
+    seen.add(id(func))
+    glob = getattr(func, "__globals__", {})
+    for part in _code_objects(code):
+        for const in part.co_consts:
+            if isinstance(const, str) and "course.reference" in const:
+                return f"it imports {const!r}"
+        for name in part.co_names:
+            if "course.reference" in name:
+                return f"it imports {name}"
+            if name == "reference" and ("course" in part.co_names or "course" in glob):
+                return "it uses course.reference"
+            obj = glob.get(name)
+            module = getattr(obj, "__name__", "") if isinstance(obj, types.ModuleType) else ""
+            owner = getattr(obj, "__module__", "") or ""
+            if module.startswith("course.reference") or owner.startswith("course.reference"):
+                return f"it uses {name} from the course's reference code"
+            if isinstance(obj, types.FunctionType) and obj.__globals__ is glob:
+                found = _uses_reference(obj, seen)
+                if found:
+                    return f"{found} (through {name})"
+            if isinstance(obj, type) and obj.__module__ == glob.get("__name__"):
+                for method in vars(obj).values():
+                    if isinstance(method, types.FunctionType):
+                        found = _uses_reference(method, seen)
+                        if found:
+                            return f"{found} (through {name})"
+    return None
+
+
 def check_own_work(func: Callable[..., Any], what: str) -> None:
-    """Fail if ``func`` hands its work to the course's reference code (``course.reference``):
-    a graded function that merely delegates to a reference piece scores 0."""
-    try:
-        source = textwrap.dedent(inspect.getsource(func))
-    except (OSError, TypeError):
-        _fail(what, "its source is not available", "define the function in a notebook cell")
-    module = getattr(func, "__module__", "") or ""
-    names = called_names(func)
-    if (
-        module.startswith("course")
-        or "reference" in names
-        or "course" in names
-        or ("course." in source)
-    ):
-        _fail(what, "it calls the course's reference code", "write the computation yourself")
+    """Fail if ``func`` hands its work to the course's reference code (``course.reference``),
+    directly, through an alias, a string import, or a notebook helper it calls: a graded
+    function that merely delegates to a reference piece scores 0."""
+    if (getattr(func, "__module__", "") or "").startswith("course."):
+        _fail(what, "it is the course's reference code", "write the computation yourself")
+    found = _uses_reference(func, set())
+    if found:
+        _fail(what, found, "write the computation yourself")

@@ -72,5 +72,32 @@ def test_check_not_using_and_own_work():
 
         return reference.softmax(x)
 
-    assert "reference code" in fails(checks.check_own_work, delegates, "softmax")
+    assert "reference" in fails(checks.check_own_work, delegates, "softmax")
     checks.check_own_work(loops, "matmul")
+
+    # aliases, string imports and helpers are followed too (functions built in a notebook-like
+    # namespace so that their globals are the "notebook's")
+    namespace: dict = {}
+    exec(
+        "import numpy as np\n"
+        "import course.reference.gpt as R\n"
+        "from course.reference.gpt import softmax as sm\n"
+        "def via_alias(x):\n    return R.softmax(x)\n"
+        "def via_name(x):\n    return sm(x)\n"
+        "def via_string(x):\n"
+        "    import importlib\n"
+        "    return importlib.import_module('course.reference.gpt').softmax(x)\n"
+        "def helper(x):\n    return sm(x)\n"
+        "def via_helper(x):\n    return helper(x) * 1.0\n"
+        "def honest(x):\n    e = np.exp(x - x.max())\n    return e / e.sum()\n"
+        "def calls_honest(x):\n    return honest(x)\n",
+        namespace,
+    )
+    for name in ("via_alias", "via_name", "via_string", "via_helper"):
+        fails(checks.check_own_work, namespace[name], name)
+    assert "through helper" in fails(checks.check_own_work, namespace["via_helper"], "f")
+    checks.check_own_work(namespace["honest"], "honest")
+    checks.check_own_work(namespace["calls_honest"], "calls_honest")
+    from course.reference.gpt import softmax
+
+    assert "reference code" in fails(checks.check_own_work, softmax, "softmax")

@@ -94,4 +94,25 @@ MUTANTS = {
     "debug: wrong line number": {"ex_1_4_debug_softmax": WRONG_BUGGY_LINE},
     "temperature multiplied instead of divided": {"ex_1_5_temperature": TEMPERATURE_MULTIPLIED},
     "temperature without the T <= 0 check": {"ex_1_5_temperature": TEMPERATURE_NO_CHECK},
+    "softmax delegating to course.reference": {
+        "ex_1_1_softmax": (
+            "def softmax(x, axis=-1):\n"
+            "    from course.reference.gpt import softmax as _reference\n"
+            "    return _reference(np.asarray(x, dtype=float), axis=axis)\n"
+        )
+    },
+    "temperature through an aliased reference module": {
+        "ex_1_5_temperature": (
+            "import course.reference.gpt as R\n\n\n"
+            "def softmax_with_temperature(x, T):\n"
+            "    if T <= 0:\n"
+            "        raise ValueError('T must be positive')\n"
+            "    return R.softmax(np.asarray(x, dtype=float) / T, axis=-1)\n"
+        )
+    },
+    "debug: the fix is the reference softmax": {
+        "ex_1_4_debug_softmax": (
+            "buggy_line = 4\nfrom course.reference.gpt import softmax as fixed_softmax\n"
+        )
+    },
 }

@@ -257,4 +257,26 @@ MUTANTS = {
         "ex_3_9_attention_heatmap": "_, sentence_weights = multi_head_attention(X_toy, Wq_toy, "
         "Wk_toy, Wv_toy, Wo_toy, 2, causal=False, return_weights=True)"
     },
+    "multi-head attention delegating to course.reference": {
+        "ex_3_6_multi_head_attention": (
+            "def multi_head_attention(X, Wq, Wk, Wv, Wo, n_heads, causal=True,"
+            " return_weights=False):\n"
+            "    from course.reference.gpt import attention_forward\n"
+            "    X = np.asarray(X, dtype=float)\n"
+            "    q, k, v = X @ Wq, X @ Wk, X @ Wv\n"
+            "    out, cache = attention_forward(q[None], k[None], v[None], n_heads, causal)\n"
+            "    if return_weights:\n"
+            "        return out[0] @ Wo, cache[3][0]\n"
+            "    return out[0] @ Wo\n"
+        )
+    },
+    "causal attention delegating to course.reference": {
+        "ex_3_3_causal_attention": (
+            "def causal_attention(Q, K, V, return_weights=False):\n"
+            "    from course.reference.gpt import attention_forward\n"
+            "    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))\n"
+            "    out, cache = attention_forward(Q[None], K[None], V[None], 1, True)\n"
+            "    return (out[0], cache[3][0, 0]) if return_weights else out[0]\n"
+        )
+    },
 }

@@ -1,0 +1,40 @@
+"""Plots for ch12 (training a GPT): loss curves against steps, with the entropy floor."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from course.plots.theme import new_figure
+
+
+def loss_curves_plot(
+    train_steps: Sequence[float],
+    train_losses: Sequence[float],
+    val_steps: Sequence[float] = (),
+    val_losses: Sequence[float] = (),
+    floor: float | None = None,
+    title: str = "Training and validation loss",
+    train_label: str = "train (batch)",
+    floor_label: str = "entropy floor",
+) -> Figure:
+    """Training loss per step (thin line), validation loss at its evaluation steps (markers),
+    and an optional horizontal line at the lowest achievable loss (``floor``, nats/char)."""
+    ts, tl = np.asarray(train_steps, dtype=float), np.asarray(train_losses, dtype=float)
+    vs, vl = np.asarray(val_steps, dtype=float), np.asarray(val_losses, dtype=float)
+    if ts.shape != tl.shape or vs.shape != vl.shape:
+        raise ValueError("steps and losses must have the same length")
+    fig, (ax,) = new_figure(width=6.0)
+    ax.plot(ts, tl, lw=1.0, alpha=0.8, label=train_label)
+    if len(vs):
+        ax.plot(vs, vl, marker="o", lw=2.0, label="validation")
+    if floor is not None:
+        ax.axhline(floor, color="black", ls="--", lw=1.0, label=f"{floor_label} {floor:.3f}")
+    ax.set_xlabel("step")
+    ax.set_ylabel("cross-entropy (nats/token)")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,193 @@
+"""ch12_training: wrong answers students plausibly write; each must lose points.
+
+Each mutant is the reference solution (read from authoring/ch12_training.txt) with one piece
+changed; ``_swap`` fails loudly if the piece it edits is gone, so a mutant cannot silently turn
+into the correct answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from course.authoring import parse_text
+
+_TEXT = Path(__file__).resolve().parents[2] / "authoring" / "ch12_training.txt"
+_SOLUTIONS = {
+    c.grade_id: c.source
+    for c in parse_text(_TEXT.read_text(encoding="utf-8"), "ch12_training")
+    if c.kind == "solution"
+}
+
+
+def _swap(grade_id: str, old: str, new: str, count: int = 1) -> dict[str, str]:
+    source = _SOLUTIONS[grade_id]
+    if source.count(old) < count:
+        raise ValueError(f"mutant anchor not found in {grade_id}: {old!r}")
+    return {grade_id: source.replace(old, new)}
+
+
+MUTANTS = {
+    # 12.1 backward passes
+    "linear: db summed over the first axis only": _swap(
+        "ex_12_1_linear", "d2.sum(axis=0)", "dout.sum(axis=0)"
+    ),
+    "linear: dw from the un-flattened batch (last batch row only)": _swap(
+        "ex_12_1_linear",
+        "x2.T @ d2",
+        "x[-1].reshape(-1, x.shape[-1]).T @ dout[-1].reshape(-1, dout.shape[-1])",
+    ),
+    "layernorm: variance treated as a constant": _swap(
+        "ex_12_1_layernorm",
+        "\n                 - xhat * (ghat * xhat).mean(axis=-1, keepdims=True))",
+        ")",
+    ),
+    "layernorm: mean treated as a constant": _swap(
+        "ex_12_1_layernorm", "ghat - ghat.mean(axis=-1, keepdims=True)", "ghat"
+    ),
+    "layernorm: dg without xhat": _swap(
+        "ex_12_1_layernorm", "dg = (dout * xhat).reshape(-1, d)", "dg = dout.reshape(-1, d)"
+    ),
+    "gelu: product rule forgotten": _swap(
+        "ex_12_1_gelu",
+        "return dout * (0.5 * (1 + t) + 0.5 * x * (1 - t**2) * c * (1 + 3 * 0.044715 * x**2))",
+        "return dout * 0.5 * (1 + t)",
+    ),
+    "gelu: derivative of the cubic term missing": _swap(
+        "ex_12_1_gelu", "(1 + 3 * 0.044715 * x**2)", "1"
+    ),
+    "attention: 1/sqrt(d_head) forgotten in the backward pass": _swap(
+        "ex_12_1_attention",
+        "(dprobs * probs).sum(axis=-1, keepdims=True)) / np.sqrt(dh)",
+        "(dprobs * probs).sum(axis=-1, keepdims=True))",
+    ),
+    "attention: softmax backward without the row-sum term": _swap(
+        "ex_12_1_attention",
+        "probs * (dprobs - (dprobs * probs).sum(axis=-1, keepdims=True))",
+        "probs * (dprobs)",
+    ),
+    "attention: dk not transposed": _swap(
+        "ex_12_1_attention", "dk = dscores.transpose(0, 1, 3, 2) @ qh", "dk = dscores @ qh"
+    ),
+    "embedding: dwte[ids] += dout loses repeated tokens": _swap(
+        "ex_12_1_embedding",
+        "np.add.at(dwte, ids.reshape(-1), dout.reshape(-1, d))",
+        "dwte[ids.reshape(-1)] += dout.reshape(-1, d)",
+    ),
+    "embedding: dwpe is the mean over the batch": _swap(
+        "ex_12_1_embedding",
+        "dout.reshape(-1, T, d).sum(axis=0)",
+        "dout.reshape(-1, T, d).mean(axis=0)",
+    ),
+    "cross-entropy gradient not divided by N": _swap(
+        "ex_12_1_cross_entropy", "return p / targets.size", "return p"
+    ),
+    "cross-entropy gradient missing the -1": _swap(
+        "ex_12_1_cross_entropy",
+        "np.put_along_axis(p, idx, np.take_along_axis(p, idx, axis=-1) - 1.0, axis=-1)",
+        "pass",
+    ),
+    # 12.2 training loop
+    "targets not shifted": _swap(
+        "ex_12_2_train",
+        "y = np.stack([ids[s + 1:s + block_size + 1] for s in starts])",
+        "y = np.stack([ids[s:s + block_size] for s in starts])",
+    ),
+    "window starts never reach the last window": _swap(
+        "ex_12_2_train",
+        "rng.integers(0, len(ids) - block_size, size=batch_size)",
+        "rng.integers(0, len(ids) - block_size - 1, size=batch_size)",
+    ),
+    "no gradient clipping": _swap(
+        "ex_12_2_train",
+        "grads, norm = clip_grad_norm(grads, s.max_norm)",
+        "norm = clip_grad_norm(grads, s.max_norm)[1]",
+    ),
+    "schedule off by one step": _swap(
+        "ex_12_2_train", "lr = lr_schedule(step, s.max_lr", "lr = lr_schedule(step + 1, s.max_lr"
+    ),
+    "constant learning rate": _swap(
+        "ex_12_2_train",
+        "lr = lr_schedule(step, s.max_lr, s.warmup, s.steps, s.min_lr)",
+        "lr = s.max_lr",
+    ),
+    "new generator for every batch": _swap(
+        "ex_12_2_train",
+        "x, y = get_batch(train_ids, s.batch_size, s.block_size, rng)",
+        "x, y = get_batch(train_ids, s.batch_size, s.block_size, "
+        "np.random.default_rng(s.seed + step))",
+    ),
+    "callback missing after the last step": _swap(
+        "ex_12_2_train",
+        "if callback is not None and ((step + 1) % s.eval_every == 0 or step + 1 == s.steps):",
+        "if callback is not None and (step + 1) % s.eval_every == 0:",
+    ),
+    "norm recorded after clipping": _swap(
+        "ex_12_2_train",
+        'history["grad_norm"].append(norm)',
+        'history["grad_norm"].append(min(norm, s.max_norm))',
+    ),
+    # 12.3 evaluation
+    "evaluate ignores from_pos": _swap(
+        "ex_12_3_evaluate", "scored = y[:, from_pos:]", "scored = y"
+    ),
+    "evaluate averages batch means without weights": _swap(
+        "ex_12_3_evaluate",
+        "total += cross_entropy(logits[:, from_pos:], scored) * scored.size\n"
+        "        count += scored.size",
+        "total += cross_entropy(logits[:, from_pos:], scored)\n        count += 1",
+    ),
+    "evaluate drops the last window that fits": _swap(
+        "ex_12_3_evaluate", "np.arange(0, len(ids) - T, T)", "np.arange(0, len(ids) - T - 1, T)"
+    ),
+    "overfitting measured on the wrong split": _swap(
+        "ex_12_3_overfit",
+        "tiny_val_loss = evaluate(tiny_params, val_ids, 2, 16)",
+        "tiny_val_loss = evaluate(tiny_params, train_ids[600:4600], 2, 16)",
+    ),
+    # 12.5 bigram
+    "bigram entropy of the joint instead of the conditional": _swap(
+        "ex_12_5_bigram",
+        "np.log((counts / np.maximum(rows, 1))[nz])",
+        "np.log((counts / counts.sum())[nz])",
+    ),
+    "tied bigram: only the output path of dE": _swap(
+        "ex_12_5_bigram", "dE = dlogits.T @ H + dH @ W.T", "dE = dlogits.T @ H"
+    ),
+    "tied bigram: only the input path of dE": _swap(
+        "ex_12_5_bigram", "dE = dlogits.T @ H + dH @ W.T", "dE = dH @ W.T"
+    ),
+    "tied bigram: W initialised before E": _swap(
+        "ex_12_5_bigram",
+        'p = {"E": rng.normal(0, 0.1, (vocab_size, d)), "W": rng.normal(0, 0.1, (d, d)), '
+        '"b": np.zeros(d)}',
+        "W0 = rng.normal(0, 0.1, (d, d))\n"
+        '    p = {"E": rng.normal(0, 0.1, (vocab_size, d)), "W": W0, "b": np.zeros(d)}',
+    ),
+    # 12.6 capstone
+    "capstone evaluated on the training text": _swap(
+        "ex_12_6_capstone",
+        "capstone_val_loss = evaluate(capstone_params, val_ids,",
+        "capstone_val_loss = evaluate(capstone_params, train_ids[:len(val_ids)],",
+    ),
+    # 12.7 generation
+    "generation without cropping the context": _swap(
+        "ex_12_7_generate",
+        "context = np.array(ids[-block_size:])[None, :]",
+        "context = np.array(ids)[None, :]",
+    ),
+    "generation ignores top_k and top_p": _swap(
+        "ex_12_7_generate",
+        "probs = filter_probs(logits, temperature, top_k, top_p)",
+        "probs = filter_probs(logits, temperature)",
+    ),
+    "generation samples from the first position's logits": _swap(
+        "ex_12_7_generate",
+        "logits = gpt_forward(params, context, n_heads)[0][0, -1]",
+        "logits = gpt_forward(params, context, n_heads)[0][0, 0]",
+    ),
+    "generation uses numpy's global random state": _swap(
+        "ex_12_7_generate",
+        "ids.append(int(rng.choice(len(probs), p=probs)))",
+        "ids.append(int(np.random.choice(len(probs), p=probs)))",
+    ),
+}
