@@ -135,42 +135,33 @@ class Pipeline:
 
     # ----------------------------------------------------------------- student
 
-    def _student_coursedir(self, assignment: str, student: str, home: Path):
+    def _as_student(self, exchange_class, assignment: str, student: str, home: Path) -> None:
+        """Run an nbgrader exchange app (fetch or submit) as ``student`` working in ``home``."""
+        from nbgrader.auth import Authenticator
         from nbgrader.coursedir import CourseDirectory
 
         coursedir = CourseDirectory(config=self.config)
         coursedir.root = str(home)
         coursedir.assignment_id = assignment
         coursedir.student_id = student
-        return coursedir
-
-    def _authenticator(self):
-        from nbgrader.auth import Authenticator
-
-        return Authenticator(config=self.config)
+        with _cwd(home):
+            app = exchange_class(
+                coursedir=coursedir,
+                authenticator=Authenticator(config=self.config),
+                config=self.config,
+            )
+            app.assignment_dir = str(home)
+            app.start()
 
     def fetch(self, assignment: str, student: str, home: Path) -> Path:
         from nbgrader.exchange.default import ExchangeFetchAssignment
 
         home = Path(home).resolve()
         home.mkdir(parents=True, exist_ok=True)
-        coursedir = self._student_coursedir(assignment, student, home)
-        with _cwd(home):
-            app = ExchangeFetchAssignment(
-                coursedir=coursedir, authenticator=self._authenticator(), config=self.config
-            )
-            app.assignment_dir = str(home)
-            app.start()
+        self._as_student(ExchangeFetchAssignment, assignment, student, home)
         return home / assignment
 
     def submit(self, assignment: str, student: str, home: Path) -> None:
         from nbgrader.exchange.default import ExchangeSubmit
 
-        home = Path(home).resolve()
-        coursedir = self._student_coursedir(assignment, student, home)
-        with _cwd(home):
-            app = ExchangeSubmit(
-                coursedir=coursedir, authenticator=self._authenticator(), config=self.config
-            )
-            app.assignment_dir = str(home)
-            app.start()
+        self._as_student(ExchangeSubmit, assignment, student, Path(home).resolve())
