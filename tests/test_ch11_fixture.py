@@ -49,7 +49,7 @@ def test_checkpoint_regenerates_bit_for_bit_without_torch():
 
 @pytest.mark.skipif(
     importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None,
-    reason="torch and transformers are not installed (pip install torch transformers) - "
+    reason="torch and transformers are not installed (pip install torch==2.13.0 transformers) - "
     "the reference logits cannot be recomputed here",
 )
 def test_fixture_regenerates_with_transformers(tmp_path, monkeypatch):
