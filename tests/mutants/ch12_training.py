@@ -7,23 +7,11 @@ into the correct answer.
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 
-from course.authoring import parse_text
+from tests.mutants import swap
 
-_TEXT = Path(__file__).resolve().parents[2] / "authoring" / "ch12_training.txt"
-_SOLUTIONS = {
-    c.grade_id: c.source
-    for c in parse_text(_TEXT.read_text(encoding="utf-8"), "ch12_training")
-    if c.kind == "solution"
-}
-
-
-def _swap(grade_id: str, old: str, new: str, count: int = 1) -> dict[str, str]:
-    source = _SOLUTIONS[grade_id]
-    if source.count(old) < count:
-        raise ValueError(f"mutant anchor not found in {grade_id}: {old!r}")
-    return {grade_id: source.replace(old, new)}
+_swap = functools.partial(swap, "ch12_training")
 
 
 MUTANTS = {
