@@ -101,7 +101,8 @@ def check_scalar(
     if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
         _fail(what, f"expected a number, got {type(actual).__name__} {_show(actual)}", hint)
     if not np.isfinite(actual) or abs(float(actual) - expected) > max(atol, rtol * abs(expected)):
-        _fail(what, f"expected about {expected:.6g} (within {rtol:.0%}), got {_show(actual)}", hint)
+        tolerance = f"within {rtol:.0%}" if rtol >= 0.01 else f"relative tolerance {rtol:g}"
+        _fail(what, f"expected about {expected:.6g} ({tolerance}), got {_show(actual)}", hint)
 
 
 def check_equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:

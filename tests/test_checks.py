@@ -35,6 +35,7 @@ def test_check_scalar_and_equal():
     checks.check_scalar(124_500_000, 124_439_808, "params")
     msg = fails(checks.check_scalar, 110e6, 124_439_808, "params", hint="count biases")
     assert "within 1%" in msg and "count biases" in msg
+    assert "relative tolerance 1e-09" in fails(checks.check_scalar, 1.1, 1.0, "x", rtol=1e-9)
     assert "expected a number" in fails(checks.check_scalar, "1e9", 1e9, "x")
     assert "expected a number" in fails(checks.check_scalar, True, 1.0, "x")
     checks.check_equal("B", "B", "answer")
