@@ -33,3 +33,14 @@ def swap(chapter: str, grade_id: str, old: str, new: str, count: int = 1) -> dic
     if source.count(old) < count:
         raise ValueError(f"mutant anchor not found in {chapter}/{grade_id}: {old!r}")
     return {grade_id: source.replace(old, new)}
+
+
+def swaps(chapter: str, grade_id: str, *edits: tuple[str, str]) -> dict[str, str]:
+    """Like :func:`swap` with several ``(old, new)`` edits applied in turn, each anchor checked
+    (for one mistake that touches places far apart in a cell)."""
+    source = solutions(chapter)[grade_id]
+    for old, new in edits:
+        if old not in source:
+            raise ValueError(f"mutant anchor not found in {chapter}/{grade_id}: {old!r}")
+        source = source.replace(old, new)
+    return {grade_id: source}

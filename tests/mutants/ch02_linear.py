@@ -1,447 +1,236 @@
-"""ch02_linear: wrong answers students plausibly write; each must lose points."""
+"""ch02_linear: wrong answers students plausibly write; each must lose points.
 
-MATMUL_AT = """
-def matmul(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    if A.shape[1] != B.shape[0]:
-        raise ValueError(f"cannot multiply {A.shape} by {B.shape}")
-    return A @ B
+Each mutant is the reference solution with one piece changed (see ``tests.mutants.swap``),
+except the one that delegates to course.reference.
 """
 
-MATMUL_DOT_INNER = """
-def matmul(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    if A.shape[1] != B.shape[0]:
-        raise ValueError(f"cannot multiply {A.shape} by {B.shape}")
-    C = np.zeros((A.shape[0], B.shape[1]))
-    for i in range(A.shape[0]):
-        for j in range(B.shape[1]):
-            C[i, j] = np.dot(A[i, :], B[:, j])
-    return C
-"""
+import functools
 
-MATMUL_OVERWRITES = """
-def matmul(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    if A.shape[1] != B.shape[0]:
-        raise ValueError(f"cannot multiply {A.shape} by {B.shape}")
-    C = np.zeros((A.shape[0], B.shape[1]))
-    for i in range(A.shape[0]):
-        for j in range(B.shape[1]):
-            for p in range(A.shape[1]):
-                C[i, j] = A[i, p] * B[p, j]
-    return C
-"""
+from tests.mutants import swap
 
-_MATMUL_LOOPS = """
-    C = np.zeros((A.shape[0], B.shape[1]))
-    for i in range(A.shape[0]):
-        for j in range(B.shape[1]):
-            for p in range(A.shape[1]):
-                C[i, j] += A[i, p] * B[p, j]
-    return C
-"""
+_swap = functools.partial(swap, "ch02_linear")
 
-MATMUL_NO_CHECK = (
-    """
-def matmul(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-"""
-    + _MATMUL_LOOPS
+_MATMUL_CHECK = (
+    "if A.ndim != 2 or B.ndim != 2 or A.shape[1] != B.shape[0]:\n"
+    '        raise ValueError(f"cannot multiply {A.shape} by {B.shape}: '
+    'inner dimensions must agree")\n    '
 )
-
-MATMUL_MESSAGE_WITHOUT_SHAPES = (
-    """
-def matmul(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    if A.shape[1] != B.shape[0]:
-        raise ValueError("shapes do not match")
-"""
-    + _MATMUL_LOOPS
+_MATMUL_LOOPS = (
+    "C = np.zeros((n, m))\n"
+    "    for i in range(n):\n"
+    "        for j in range(m):\n"
+    "            total = 0.0\n"
+    "            for p in range(k):  # dot product of row i of A with column j of B\n"
+    "                total += A[i, p] * B[p, j]\n"
+    "            C[i, j] = total\n"
+    "    return C"
 )
-
-MATMUL_CHECKS_WRONG_AXES = (
-    """
-def matmul(A, B):
-    A = np.asarray(A, dtype=float)
-    B = np.asarray(B, dtype=float)
-    if A.shape[0] != B.shape[0]:
-        raise ValueError(f"cannot multiply {A.shape} by {B.shape}")
-"""
-    + _MATMUL_LOOPS
+_MATMUL_DOT = (
+    "total = 0.0\n"
+    "            for p in range(k):  # dot product of row i of A with column j of B\n"
+    "                total += A[i, p] * B[p, j]\n"
+    "            C[i, j] = total"
 )
-
-LINEAR_NO_BIAS = """
-def linear(x, W, b=None):
-    return np.asarray(x, dtype=float) @ np.asarray(W, dtype=float)
-"""
-
-LINEAR_FLATTENS = """
-def linear(x, W, b=None):
-    x = np.asarray(x, dtype=float)
-    y = x.reshape(-1, x.shape[-1]) @ W
-    return y if b is None else y + b
-"""
-
-LINEAR_BIAS_REQUIRED = """
-def linear(x, W, b=None):
-    return np.asarray(x, dtype=float) @ W + np.asarray(b, dtype=float)
-"""
-
-LINEAR_2D_ONLY = """
-def linear(x, W, b=None):
-    x = np.asarray(x, dtype=float)
-    y = np.zeros((x.shape[0], W.shape[1]))
-    for r in range(x.shape[0]):
-        y[r] = x[r] @ W
-    return y if b is None else y + b
-"""
-
-TRANSPOSE_RESHAPE = """
-def transpose(A):
-    A = np.asarray(A)
-    if A.ndim < 2:
-        raise ValueError("need 2 dims")
-    return A.reshape(A.shape[:-2] + (A.shape[-1], A.shape[-2])).copy()
-"""
-
-TRANSPOSE_DOT_T = """
-def transpose(A):
-    A = np.asarray(A)
-    if A.ndim < 2:
-        raise ValueError("need 2 dims")
-    return np.swapaxes(A, -1, -2).copy()
-"""
-
-TRANSPOSE_FIRST_AXES = """
-def transpose(A):
-    A = np.asarray(A)
-    if A.ndim < 2:
-        raise ValueError("need 2 dims")
-    m, n = A.shape[0], A.shape[1]
-    out = np.empty((n, m) + A.shape[2:], dtype=A.dtype)
-    for i in range(m):
-        out[:, i] = A[i]
-    return out
-"""
-
-TRANSPOSE_2D_ONLY = """
-def transpose(A):
-    A = np.asarray(A)
-    if A.ndim < 2:
-        raise ValueError("need 2 dims")
-    m, n = A.shape
-    out = np.empty((n, m), dtype=A.dtype)
-    for i in range(m):
-        for j in range(n):
-            out[j, i] = A[i, j]
-    return out
-"""
-
-_BACKWARD = """
-def linear_backward(x, W, dY):
-    x = np.asarray(x, dtype=float)
-    W = np.asarray(W, dtype=float)
-    dY = np.asarray(dY, dtype=float)
-    return {{"dx": {dx}, "dW": {dW}, "db": {db}}}
-"""
-
-
-def _backward(dx: str = "dY @ W.T", dW: str = "x.T @ dY", db: str = "dY.sum(axis=0)") -> str:
-    return _BACKWARD.format(dx=dx, dW=dW, db=db)
-
-
-RELU_IN_PLACE = """
-def relu(X):
-    X = np.asarray(X, dtype=float)
-    X[X < 0] = 0.0
-    return X
-
-
-def relu_backward(X, dY):
-    return np.asarray(dY, dtype=float) * (np.asarray(X) > 0)
-"""
-
-_RELU = """
-def relu(X):
-    return np.maximum(np.asarray(X, dtype=float), 0.0)
-
-
-def relu_backward(X, dY):
-    X = np.asarray(X, dtype=float)
-    dY = np.asarray(dY, dtype=float)
-    return {body}
-"""
-
-_NUMGRAD_REST = """
-
-def relative_error(a, b):
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"shapes {a.shape} and {b.shape}")
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - b) / scale)
-
-
-def grad_check_linear(backward, x, W, b, dY, eps=1e-6):
-    analytic = backward(x, W, dY)
-    numeric = {
-        "dW": numerical_gradient(lambda W_: np.sum(dY * linear(x, W_, b)), W, eps),
-        "db": numerical_gradient(lambda b_: np.sum(dY * linear(x, W, b_)), b, eps),
-        "dx": numerical_gradient(lambda x_: np.sum(dY * linear(x_, W, b)), x, eps),
-    }
-    return {k: relative_error(analytic[k], numeric[k]) for k in numeric}
-"""
-
-
-def _numgrad(body: str) -> str:
-    return "\ndef numerical_gradient(f, x, eps=1e-6):\n" + body + _NUMGRAD_REST
-
-
-NUMGRAD_FORWARD = _numgrad("""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    f0 = f(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        grad[idx] = (f(x) - f0) / eps
-        x[idx] = old
-    return grad
-""")
-
-NUMGRAD_HALF = _numgrad("""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        fp = f(x)
-        x[idx] = old - eps
-        fm = f(x)
-        x[idx] = old
-        grad[idx] = (fp - fm) / eps
-    return grad
-""")
-
-NUMGRAD_MUTATES_CALLER = _numgrad("""
-    x = np.asarray(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        fp = f(x)
-        x[idx] = old - eps
-        fm = f(x)
-        grad[idx] = (fp - fm) / (2 * eps)
-    return grad
-""")
-
-NUMGRAD_KEEPS_DTYPE = _numgrad("""
-    x = np.array(x)
-    grad = np.zeros(x.shape)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        fp = f(x)
-        x[idx] = old - eps
-        fm = f(x)
-        x[idx] = old
-        grad[idx] = (fp - fm) / (2 * eps)
-    return grad
-""")
-
-NUMGRAD_DEFAULT_EPS_ONLY = _numgrad("""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + 1e-2
-        fp = f(x)
-        x[idx] = old - 1e-2
-        fm = f(x)
-        x[idx] = old
-        grad[idx] = (fp - fm) / (2 * 1e-2)
-    return grad
-""")
-
-_NUMGRAD_OK = """
-def numerical_gradient(f, x, eps=1e-6):
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        old = x[idx]
-        x[idx] = old + eps
-        fp = f(x)
-        x[idx] = old - eps
-        fm = f(x)
-        x[idx] = old
-        grad[idx] = (fp - fm) / (2 * eps)
-    return grad
-
-
-def grad_check_linear(backward, x, W, b, dY, eps=1e-6):
-    analytic = backward(x, W, dY)
-    numeric = {
-        "dW": numerical_gradient(lambda W_: np.sum(dY * linear(x, W_, b)), W, eps),
-        "db": numerical_gradient(lambda b_: np.sum(dY * linear(x, W, b_)), b, eps),
-        "dx": numerical_gradient(lambda x_: np.sum(dY * linear(x_, W, b)), x, eps),
-    }
-    return {k: relative_error(analytic[k], numeric[k]) for k in numeric}
-"""
-
-
-def _relerr(body: str) -> str:
-    return _NUMGRAD_OK + "\n\ndef relative_error(a, b):\n" + body
-
-
-RELERR_ABSOLUTE = _relerr("""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError("shapes")
-    return float(np.linalg.norm(a - b))
-""")
-
-RELERR_DIVIDES_BY_B = _relerr("""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError("shapes")
-    nb = np.linalg.norm(b)
-    return 0.0 if nb == 0 else float(np.linalg.norm(a - b) / nb)
-""")
-
-RELERR_BROADCASTS = _relerr("""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - b) / scale)
-""")
-
-RELERR_ELEMENTWISE_MAX = _relerr("""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError("shapes")
-    if not np.any(a) and not np.any(b):
-        return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))))
-""")
-
-RELERR_NAN_ON_ZEROS = _relerr("""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError("shapes")
-    with np.errstate(invalid="ignore"):
-        return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b)))
-""")
-
-_NUMGRAD_AND_RELERR = (
-    _NUMGRAD_OK.split("\n\ndef grad_check_linear")[0]
-    + """
-
-def relative_error(a, b):
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"shapes {a.shape} and {b.shape}")
-    scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - b) / scale)
-
-"""
+_LINEAR_Y = "y = np.asarray(x, dtype=float) @ np.asarray(W, dtype=float)"
+_LINEAR_BIAS = "if b is not None:\n        y = y + np.asarray(b, dtype=float)\n    "
+_TRANSPOSE_LOOP = (
+    "m, n = A.shape[-2], A.shape[-1]\n"
+    "    out = np.empty(A.shape[:-2] + (n, m), dtype=A.dtype)\n"
+    "    for i in range(m):\n"
+    "        out[..., :, i] = A[..., i, :]  # row i of every matrix becomes column i\n"
+    "    return out"
 )
-
-CHECK_SUM_LOSS = (
-    _NUMGRAD_AND_RELERR
-    + """
-def grad_check_linear(backward, x, W, b, dY, eps=1e-6):
-    analytic = backward(x, W, dY)
-    numeric = {
-        "dW": numerical_gradient(lambda W_: np.sum(linear(x, W_, b)), W, eps),
-        "db": numerical_gradient(lambda b_: np.sum(linear(x, W, b_)), b, eps),
-        "dx": numerical_gradient(lambda x_: np.sum(linear(x_, W, b)), x, eps),
-    }
-    return {k: relative_error(analytic[k], numeric[k]) for k in numeric}
-"""
+_RELU_BACK = "return dY * (X > 0)  # relu'(0) is taken as 0"
+_NUMGRAD_COPY = (
+    "x = np.array(x, dtype=np.float64)  # our own float64 copy: the caller's x is never touched"
 )
-
-CHECK_SWAPPED_KEYS = (
-    _NUMGRAD_AND_RELERR
-    + """
-def grad_check_linear(backward, x, W, b, dY, eps=1e-6):
-    analytic = backward(x, W, dY)
-    numeric = {
-        "dW": numerical_gradient(lambda W_: np.sum(dY * linear(x, W_, b)), W, eps),
-        "db": numerical_gradient(lambda b_: np.sum(dY * linear(x, W, b_)), b, eps),
-        "dx": numerical_gradient(lambda x_: np.sum(dY * linear(x_, W, b)), x, eps),
-    }
-    analytic = {"dW": analytic["dW"], "db": analytic["db"], "dx": analytic["dx"]}
-    return {k: relative_error(analytic[k], numeric[k]) if k != "dW" else
-            relative_error(analytic[k].T, numeric[k]) for k in numeric}
-"""
+_NUMGRAD_LOOP = (
+    "x[idx] = old - eps\n"
+    "        f_minus = float(f(x))\n"
+    "        x[idx] = old\n"
+    "        grad[idx] = (f_plus - f_minus) / (2 * eps)"
 )
-
-CHECK_ALWAYS_ZERO = (
-    _NUMGRAD_AND_RELERR
-    + """
-def grad_check_linear(backward, x, W, b, dY, eps=1e-6):
-    analytic = backward(x, W, dY)
-    return {k: relative_error(analytic[k], analytic[k]) for k in ("dW", "db", "dx")}
-"""
+_RELERR_RETURN = "return float(np.linalg.norm(a - b) / scale)"
+_RELERR_ZERO = "if scale == 0.0:\n        return 0.0\n    " + _RELERR_RETURN
+_RELERR_SHAPES = (
+    "if a.shape != b.shape:\n"
+    '        raise ValueError(f"relative_error needs equal shapes, got {a.shape} and {b.shape}")\n'
+    "    "
 )
+_CHECK_NUMERIC = (
+    "numeric = {\n"
+    '        "dW": numerical_gradient(lambda W_: np.sum(dY * linear(x, W_, b)), W, eps),\n'
+    '        "db": numerical_gradient(lambda b_: np.sum(dY * linear(x, W, b_)), b, eps),\n'
+    '        "dx": numerical_gradient(lambda x_: np.sum(dY * linear(x_, W, b)), x, eps),\n'
+    "    }"
+)
+_CHECK_COMPARE = "relative_error(analytic[name], numeric[name])"
 
 MUTANTS = {
-    "matmul with @": {"ex_2_1_matmul": MATMUL_AT},
-    "matmul with np.dot in the inner loop": {"ex_2_1_matmul": MATMUL_DOT_INNER},
-    "matmul overwriting instead of accumulating": {"ex_2_1_matmul": MATMUL_OVERWRITES},
-    "matmul without the shape check": {"ex_2_1_matmul": MATMUL_NO_CHECK},
-    "matmul error message without the shapes": {"ex_2_1_matmul": MATMUL_MESSAGE_WITHOUT_SHAPES},
-    "matmul checking A.shape[0] against B.shape[0]": {"ex_2_1_matmul": MATMUL_CHECKS_WRONG_AXES},
-    "linear without the bias": {"ex_2_2_linear": LINEAR_NO_BIAS},
-    "linear flattening the leading axes": {"ex_2_2_linear": LINEAR_FLATTENS},
-    "linear that cannot take b=None": {"ex_2_2_linear": LINEAR_BIAS_REQUIRED},
-    "linear for 2-D input only": {"ex_2_2_linear": LINEAR_2D_ONLY},
-    "transpose by reshape": {"ex_2_3_transpose": TRANSPOSE_RESHAPE},
-    "transpose with np.swapaxes": {"ex_2_3_transpose": TRANSPOSE_DOT_T},
-    "transpose swapping the first two axes": {"ex_2_3_transpose": TRANSPOSE_FIRST_AXES},
-    "transpose for 2-D only": {"ex_2_3_transpose": TRANSPOSE_2D_ONLY},
-    "dW = dY^T x": {"ex_2_4_linear_backward": _backward(dW="dY.T @ x")},
-    "db averaged instead of summed": {"ex_2_4_linear_backward": _backward(db="dY.mean(axis=0)")},
-    "dx = dY W": {"ex_2_4_linear_backward": _backward(dx="dY @ W")},
-    "db not reduced over the batch": {"ex_2_4_linear_backward": _backward(db="dY")},
-    "dW divided by the batch size": {"ex_2_4_linear_backward": _backward(dW="x.T @ dY / len(x)")},
-    "trace 2.5 answered A": {"ex_2_5_linear_cost": 'answer_2_5 = "A"'},
-    "trace 2.5 answered D": {"ex_2_5_linear_cost": 'answer_2_5 = "D"'},
-    "relu_backward passing gradient where x < 0": {"ex_2_6_relu": _RELU.format(body="dY.copy()")},
-    "relu_backward masking by the sign of dY": {"ex_2_6_relu": _RELU.format(body="dY * (dY > 0)")},
-    "relu_backward with gradient 1 at x = 0": {"ex_2_6_relu": _RELU.format(body="dY * (X >= 0)")},
-    "relu_backward masked by x < 0": {"ex_2_6_relu": _RELU.format(body="dY * (X < 0)")},
-    "relu modifying its input in place": {"ex_2_6_relu": RELU_IN_PLACE},
-    "numerical gradient with forward differences": {"ex_2_7_gradient_check": NUMGRAD_FORWARD},
-    "numerical gradient dividing by eps": {"ex_2_7_gradient_check": NUMGRAD_HALF},
-    "numerical gradient modifying the caller's x": {
-        "ex_2_7_gradient_check": NUMGRAD_MUTATES_CALLER
-    },
-    "numerical gradient keeping int/float32 dtype": {"ex_2_7_gradient_check": NUMGRAD_KEEPS_DTYPE},
-    "numerical gradient ignoring eps": {"ex_2_7_gradient_check": NUMGRAD_DEFAULT_EPS_ONLY},
-    "relative error without normalisation": {"ex_2_7_gradient_check": RELERR_ABSOLUTE},
-    "relative error dividing by ||b|| only": {"ex_2_7_gradient_check": RELERR_DIVIDES_BY_B},
-    "relative error broadcasting shapes": {"ex_2_7_gradient_check": RELERR_BROADCASTS},
-    "relative error as an elementwise max": {"ex_2_7_gradient_check": RELERR_ELEMENTWISE_MAX},
-    "relative error nan for two zero arrays": {"ex_2_7_gradient_check": RELERR_NAN_ON_ZEROS},
-    "gradient check with loss sum(Y)": {"ex_2_7_gradient_check": CHECK_SUM_LOSS},
-    "gradient check transposing dW before comparing": {"ex_2_7_gradient_check": CHECK_SWAPPED_KEYS},
-    "gradient check that never computes numerical gradients": {
-        "ex_2_7_gradient_check": CHECK_ALWAYS_ZERO
-    },
+    # 2.1 matmul
+    "matmul with @": _swap("ex_2_1_matmul", _MATMUL_LOOPS, "return A @ B"),
+    "matmul with np.dot in the inner loop": _swap(
+        "ex_2_1_matmul", _MATMUL_DOT, "C[i, j] = np.dot(A[i, :], B[:, j])"
+    ),
+    "matmul overwriting instead of accumulating": _swap(
+        "ex_2_1_matmul", "total += A[i, p] * B[p, j]", "total = A[i, p] * B[p, j]"
+    ),
+    "matmul without the shape check": _swap("ex_2_1_matmul", _MATMUL_CHECK, ""),
+    "matmul error message without the shapes": _swap(
+        "ex_2_1_matmul",
+        'f"cannot multiply {A.shape} by {B.shape}: inner dimensions must agree"',
+        '"shapes do not match"',
+    ),
+    "matmul checking A.shape[0] against B.shape[0]": _swap(
+        "ex_2_1_matmul", "A.shape[1] != B.shape[0]", "A.shape[0] != B.shape[0]"
+    ),
+    # 2.2 linear
+    "linear without the bias": _swap("ex_2_2_linear", _LINEAR_BIAS, ""),
+    "linear flattening the leading axes": _swap(
+        "ex_2_2_linear",
+        _LINEAR_Y,
+        "y = np.asarray(x, dtype=float).reshape(-1, np.shape(x)[-1]) @ np.asarray(W, dtype=float)",
+    ),
+    "linear that cannot take b=None": _swap(
+        "ex_2_2_linear", _LINEAR_BIAS, "y = y + np.asarray(b, dtype=float)\n    "
+    ),
+    "linear for 2-D input only": _swap(
+        "ex_2_2_linear",
+        _LINEAR_Y,
+        "x = np.asarray(x, dtype=float)\n"
+        "    y = np.zeros((x.shape[0], W.shape[1]))\n"
+        "    for r in range(x.shape[0]):\n"
+        "        y[r] = x[r] @ W",
+    ),
+    # 2.3 transpose
+    "transpose by reshape": _swap(
+        "ex_2_3_transpose",
+        _TRANSPOSE_LOOP,
+        "return A.reshape(A.shape[:-2] + (A.shape[-1], A.shape[-2])).copy()",
+    ),
+    "transpose with np.swapaxes": _swap(
+        "ex_2_3_transpose", _TRANSPOSE_LOOP, "return np.swapaxes(A, -1, -2).copy()"
+    ),
+    "transpose swapping the first two axes": _swap(
+        "ex_2_3_transpose",
+        _TRANSPOSE_LOOP,
+        "m, n = A.shape[0], A.shape[1]\n"
+        "    out = np.empty((n, m) + A.shape[2:], dtype=A.dtype)\n"
+        "    for i in range(m):\n"
+        "        out[:, i] = A[i]\n"
+        "    return out",
+    ),
+    "transpose for 2-D only": _swap(
+        "ex_2_3_transpose",
+        _TRANSPOSE_LOOP,
+        "m, n = A.shape\n"
+        "    out = np.empty((n, m), dtype=A.dtype)\n"
+        "    for i in range(m):\n"
+        "        for j in range(n):\n"
+        "            out[j, i] = A[i, j]\n"
+        "    return out",
+    ),
+    # 2.4 linear_backward
+    "dW = dY^T x": _swap("ex_2_4_linear_backward", '"dW": x.T @ dY', '"dW": dY.T @ x'),
+    "db averaged instead of summed": _swap(
+        "ex_2_4_linear_backward", '"db": dY.sum(axis=0)', '"db": dY.mean(axis=0)'
+    ),
+    "dx = dY W": _swap("ex_2_4_linear_backward", '"dx": dY @ W.T', '"dx": dY @ W'),
+    "db not reduced over the batch": _swap(
+        "ex_2_4_linear_backward", '"db": dY.sum(axis=0)', '"db": dY'
+    ),
+    "dW divided by the batch size": _swap(
+        "ex_2_4_linear_backward", '"dW": x.T @ dY', '"dW": x.T @ dY / len(x)'
+    ),
+    # 2.5 trace
+    "trace 2.5 answered A": _swap("ex_2_5_linear_cost", '"B"', '"A"'),
+    "trace 2.5 answered D": _swap("ex_2_5_linear_cost", '"B"', '"D"'),
+    # 2.6 relu
+    "relu_backward passing gradient where x < 0": _swap(
+        "ex_2_6_relu", _RELU_BACK, "return dY.copy()"
+    ),
+    "relu_backward masking by the sign of dY": _swap(
+        "ex_2_6_relu", _RELU_BACK, "return dY * (dY > 0)"
+    ),
+    "relu_backward with gradient 1 at x = 0": _swap(
+        "ex_2_6_relu", _RELU_BACK, "return dY * (X >= 0)"
+    ),
+    "relu_backward masked by x < 0": _swap("ex_2_6_relu", _RELU_BACK, "return dY * (X < 0)"),
+    "relu modifying its input in place": _swap(
+        "ex_2_6_relu",
+        "return np.maximum(np.asarray(X, dtype=float), 0.0)",
+        "X = np.asarray(X, dtype=float)\n    X[X < 0] = 0.0\n    return X",
+    ),
+    # 2.7 gradient check: numerical_gradient
+    "numerical gradient with forward differences": _swap(
+        "ex_2_7_gradient_check",
+        _NUMGRAD_LOOP,
+        "x[idx] = old\n        f_minus = float(f(x))\n        grad[idx] = (f_plus - f_minus) / eps",
+    ),
+    "numerical gradient dividing by eps": _swap(
+        "ex_2_7_gradient_check", "(f_plus - f_minus) / (2 * eps)", "(f_plus - f_minus) / eps"
+    ),
+    "numerical gradient modifying the caller's x": _swap(
+        "ex_2_7_gradient_check",
+        _NUMGRAD_COPY + "\n    grad = np.zeros_like(x)\n" + "    for idx in np.ndindex(x.shape):\n"
+        "        old = x[idx]\n"
+        "        x[idx] = old + eps\n"
+        "        f_plus = float(f(x))\n"
+        "        " + _NUMGRAD_LOOP,
+        "x = np.asarray(x, dtype=np.float64)\n"
+        "    grad = np.zeros_like(x)\n"
+        "    for idx in np.ndindex(x.shape):\n"
+        "        old = x[idx]\n"
+        "        x[idx] = old + eps\n"
+        "        f_plus = float(f(x))\n"
+        "        x[idx] = old - eps\n"
+        "        f_minus = float(f(x))\n"
+        "        grad[idx] = (f_plus - f_minus) / (2 * eps)",
+    ),
+    "numerical gradient keeping int/float32 dtype": _swap(
+        "ex_2_7_gradient_check",
+        _NUMGRAD_COPY + "\n    grad = np.zeros_like(x)",
+        "x = np.array(x)\n    grad = np.zeros(x.shape)",
+    ),
+    "numerical gradient ignoring eps": _swap(
+        "ex_2_7_gradient_check",
+        "grad = np.zeros_like(x)",
+        "grad = np.zeros_like(x)\n    eps = 1e-2",
+    ),
+    # 2.7 gradient check: relative_error
+    "relative error without normalisation": _swap(
+        "ex_2_7_gradient_check", _RELERR_RETURN, "return float(np.linalg.norm(a - b))"
+    ),
+    "relative error dividing by ||b|| only": _swap(
+        "ex_2_7_gradient_check",
+        "scale = max(np.linalg.norm(a), np.linalg.norm(b))",
+        "scale = np.linalg.norm(b)",
+    ),
+    "relative error broadcasting shapes": _swap("ex_2_7_gradient_check", _RELERR_SHAPES, ""),
+    "relative error as an elementwise max": _swap(
+        "ex_2_7_gradient_check",
+        _RELERR_RETURN,
+        "return float(np.max(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))))",
+    ),
+    "relative error nan for two zero arrays": _swap(
+        "ex_2_7_gradient_check",
+        _RELERR_ZERO,
+        'with np.errstate(invalid="ignore"):\n        ' + _RELERR_RETURN,
+    ),
+    # 2.7 gradient check: grad_check_linear
+    "gradient check with loss sum(Y)": _swap(
+        "ex_2_7_gradient_check", "np.sum(dY * linear(", "np.sum(linear(", count=3
+    ),
+    "gradient check transposing dW before comparing": _swap(
+        "ex_2_7_gradient_check",
+        _CHECK_COMPARE,
+        'relative_error(analytic[name].T if name == "dW" else analytic[name], numeric[name])',
+    ),
+    "gradient check that never computes numerical gradients": _swap(
+        "ex_2_7_gradient_check",
+        _CHECK_NUMERIC,
+        'numeric = {name: analytic[name] for name in ("dW", "db", "dx")}',
+    ),
     "linear delegating to course.reference": {
         "ex_2_2_linear": (
             "def linear(x, W, b=None):\n"

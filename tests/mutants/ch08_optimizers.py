@@ -1,45 +1,22 @@
-"""ch08_optimizers: wrong answers students plausibly write; each must lose points."""
+"""ch08_optimizers: wrong answers students plausibly write; each must lose points.
 
-ADAM_HEAD = """
+Most mutants are the reference solution with one piece changed (see ``tests.mutants.swap``);
+the explicit sources below are genuinely different (wrong) implementations.
+"""
+
+import functools
+
+from tests.mutants import swap
+
+_swap = functools.partial(swap, "ch08_optimizers")
+_ADAM_UPDATE = "new_params = params - lr * m_hat / (np.sqrt(v_hat) + eps)"
+_EPS_OUTSIDE = "(np.sqrt(v_hat) + eps)"
+_COSINE = "return min_lr + 0.5 * (max_lr - min_lr) * (1 + math.cos(math.pi * progress))"
+
+ADAM_IN_PLACE = """
 def adam_step(params, grads, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     if t < 1:
         raise ValueError("t is 1-indexed")
-"""
-
-ADAM_NO_BIAS_CORRECTION = (
-    ADAM_HEAD
-    + """
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    return params - lr * m / (np.sqrt(v) + eps), m, v
-"""
-)
-
-ADAM_T_FROM_ZERO = (
-    ADAM_HEAD
-    + """
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    m_hat = m / (1 - beta1 ** (t + 1))
-    v_hat = v / (1 - beta2 ** (t + 1))
-    return params - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-"""
-)
-
-ADAM_EPS_INSIDE_SQRT = (
-    ADAM_HEAD
-    + """
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    return params - lr * m_hat / np.sqrt(v_hat + eps), m, v
-"""
-)
-
-ADAM_IN_PLACE = (
-    ADAM_HEAD
-    + """
     m *= beta1
     m += (1 - beta1) * grads
     v *= beta2
@@ -47,154 +24,11 @@ ADAM_IN_PLACE = (
     params -= lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
     return params, m, v
 """
-)
-
-ADAM_RETURNS_HATS = (
-    ADAM_HEAD
-    + """
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    return params - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
-"""
-)
-
-ADAM_NO_T_CHECK = """
-def adam_step(params, grads, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    with np.errstate(all="ignore"):
-        m_hat = m / (1 - beta1**t)
-        v_hat = v / (1 - beta2**t)
-        return params - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-"""
-
-MINIMIZE_LOSS_AS_GRAD = """
-def minimize_quadratic(x0, steps, lr=0.1):
-    x, m, v = np.array(float(x0)), np.array(0.0), np.array(0.0)
-    path = [float(x)]
-    for t in range(1, steps + 1):
-        x, m, v = adam_step(x, x**2, m, v, t, lr)
-        path.append(float(x))
-    return np.array(path)
-"""
-
-MINIMIZE_FIXED_LR = """
-def minimize_quadratic(x0, steps, lr=0.1):
-    x, m, v = np.array(float(x0)), np.array(0.0), np.array(0.0)
-    path = [float(x)]
-    for t in range(1, steps + 1):
-        x, m, v = adam_step(x, 2 * x, m, v, t, 0.1)
-        path.append(float(x))
-    return np.array(path)
-"""
-
-MINIMIZE_NO_START = """
-def minimize_quadratic(x0, steps, lr=0.1):
-    x, m, v = np.array(float(x0)), np.array(0.0), np.array(0.0)
-    path = []
-    for t in range(1, steps + 1):
-        x, m, v = adam_step(x, 2 * x, m, v, t, lr)
-        path.append(float(x))
-    return np.array(path)
-"""
-
-MINIMIZE_RESETS_STATE = """
-def minimize_quadratic(x0, steps, lr=0.1):
-    x = np.array(float(x0))
-    path = [float(x)]
-    for t in range(1, steps + 1):
-        x, _, _ = adam_step(x, 2 * x, np.array(0.0), np.array(0.0), t, lr)
-        path.append(float(x))
-    return np.array(path)
-"""
 
 SGD_IN_PLACE = """
 def sgd_step(params, grads, lr):
     params -= lr * grads
     return params
-"""
-
-SGD_WRONG_SIGN = """
-def sgd_step(params, grads, lr):
-    return np.asarray(params, dtype=float) + lr * np.asarray(grads, dtype=float)
-"""
-
-DEBUG_EPS_INSIDE = """
-buggy_line = 6
-
-
-def fixed_adam_step(params, grads, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    return params - lr * m_hat / np.sqrt(v_hat + eps), m, v
-"""
-
-DEBUG_NAN_TO_NUM = """
-buggy_line = 6
-
-
-def fixed_adam_step(params, grads, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    with np.errstate(all="ignore"):
-        step = np.nan_to_num(m_hat / np.sqrt(v_hat))
-    return params - lr * step, m, v
-"""
-
-DEBUG_WRONG_LINE = """
-buggy_line = 5
-
-
-def fixed_adam_step(params, grads, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    m = beta1 * m + (1 - beta1) * grads
-    v = beta2 * v + (1 - beta2) * grads**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    return params - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
-"""
-
-SCHEDULE_DIVIDES_BY_TOTAL = """
-def lr_schedule(step, max_lr, warmup, total, min_lr):
-    if step < warmup:
-        return max_lr * step / warmup
-    if step > total:
-        return float(min_lr)
-    progress = (step - warmup) / total
-    return min_lr + 0.5 * (max_lr - min_lr) * (1 + math.cos(math.pi * progress))
-"""
-
-SCHEDULE_DECAYS_TO_ZERO = """
-def lr_schedule(step, max_lr, warmup, total, min_lr):
-    if step < warmup:
-        return max_lr * step / warmup
-    if step > total:
-        return float(min_lr)
-    progress = (step - warmup) / (total - warmup)
-    return max(min_lr, 0.5 * max_lr * (1 + math.cos(math.pi * progress)))
-"""
-
-SCHEDULE_WARMUP_PLUS_ONE = """
-def lr_schedule(step, max_lr, warmup, total, min_lr):
-    if step < warmup:
-        return max_lr * (step + 1) / warmup
-    if step > total:
-        return float(min_lr)
-    progress = (step - warmup) / (total - warmup)
-    return min_lr + 0.5 * (max_lr - min_lr) * (1 + math.cos(math.pi * progress))
-"""
-
-SCHEDULE_NO_FLOOR_AFTER_TOTAL = """
-def lr_schedule(step, max_lr, warmup, total, min_lr):
-    if step < warmup:
-        return max_lr * step / warmup
-    progress = (step - warmup) / (total - warmup)
-    return min_lr + 0.5 * (max_lr - min_lr) * (1 + math.cos(math.pi * progress))
 """
 
 CLIP_PER_ARRAY = """
@@ -206,21 +40,6 @@ def clip_grad_norm(grads, max_norm):
         total += n**2
         out.append(g * (max_norm / n) if n > max_norm else g.copy())
     return out, math.sqrt(total)
-"""
-
-CLIP_POST_NORM = """
-def clip_grad_norm(grads, max_norm):
-    grads = [np.asarray(g, dtype=float) for g in grads]
-    total_norm = math.sqrt(sum(float(np.sum(g**2)) for g in grads))
-    scale = max_norm / total_norm if total_norm > max_norm else 1.0
-    return [g * scale for g in grads], min(total_norm, max_norm)
-"""
-
-CLIP_ALWAYS_RESCALES = """
-def clip_grad_norm(grads, max_norm):
-    grads = [np.asarray(g, dtype=float) for g in grads]
-    total_norm = math.sqrt(sum(float(np.sum(g**2)) for g in grads))
-    return [g * (max_norm / total_norm) for g in grads], total_norm
 """
 
 CLIP_IN_PLACE = """
@@ -244,30 +63,68 @@ schedule_lrs = [lr_schedule(s, 6e-4, 100, 1000, 6e-5) for s in range(1000)]
 """
 
 MUTANTS = {
-    "adam without bias correction": {"ex_8_1_adam": ADAM_NO_BIAS_CORRECTION},
-    "adam bias correction with t starting at 0": {"ex_8_1_adam": ADAM_T_FROM_ZERO},
-    "adam with eps inside the sqrt": {"ex_8_1_adam": ADAM_EPS_INSIDE_SQRT},
+    "adam without bias correction": _swap(
+        "ex_8_1_adam", _ADAM_UPDATE, "new_params = params - lr * m / (np.sqrt(v) + eps)"
+    ),
+    "adam bias correction with t starting at 0": _swap(
+        "ex_8_1_adam", "**t)", " ** (t + 1))", count=2
+    ),
+    "adam with eps inside the sqrt": _swap("ex_8_1_adam", _EPS_OUTSIDE, "np.sqrt(v_hat + eps)"),
     "adam updating its inputs in place": {"ex_8_1_adam": ADAM_IN_PLACE},
-    "adam returning bias-corrected moments as state": {"ex_8_1_adam": ADAM_RETURNS_HATS},
-    "adam accepting t = 0": {"ex_8_1_adam": ADAM_NO_T_CHECK},
-    "minimize feeding the loss x**2 as the gradient": {"ex_8_2_minimize": MINIMIZE_LOSS_AS_GRAD},
-    "minimize ignoring lr": {"ex_8_2_minimize": MINIMIZE_FIXED_LR},
-    "minimize without x0 in the trajectory": {"ex_8_2_minimize": MINIMIZE_NO_START},
-    "minimize resetting m and v every step": {"ex_8_2_minimize": MINIMIZE_RESETS_STATE},
+    "adam returning bias-corrected moments as state": _swap(
+        "ex_8_1_adam", "return new_params, m, v", "return new_params, m_hat, v_hat"
+    ),
+    "adam accepting t = 0": _swap("ex_8_1_adam", "if t < 1:", "if False:"),
+    "minimize feeding the loss x**2 as the gradient": _swap(
+        "ex_8_2_minimize", "adam_step(x, 2 * x,", "adam_step(x, x**2,"
+    ),
+    "minimize ignoring lr": _swap("ex_8_2_minimize", "m, v, t, lr)", "m, v, t, 0.1)"),
+    "minimize without x0 in the trajectory": _swap(
+        "ex_8_2_minimize", "path = [float(x)]", "path = []"
+    ),
+    "minimize resetting m and v every step": _swap(
+        "ex_8_2_minimize",
+        "x, m, v = adam_step(x, 2 * x, m, v, t, lr)",
+        "x, _, _ = adam_step(x, 2 * x, np.array(0.0), np.array(0.0), t, lr)",
+    ),
     "sgd in place": {"ex_8_3_sgd": SGD_IN_PLACE},
-    "sgd stepping uphill": {"ex_8_3_sgd": SGD_WRONG_SIGN},
-    "bias trace answered A": {"ex_8_4_bias_trace": 'answer_8_4 = "A"'},
-    "bias trace answered D": {"ex_8_4_bias_trace": 'answer_8_4 = "D"'},
-    "debug: eps inside the sqrt": {"ex_8_5_debug_eps": DEBUG_EPS_INSIDE},
-    "debug: nan_to_num instead of eps": {"ex_8_5_debug_eps": DEBUG_NAN_TO_NUM},
-    "debug: wrong line number": {"ex_8_5_debug_eps": DEBUG_WRONG_LINE},
-    "cosine that does not reach min_lr at total": {"ex_8_6_schedule": SCHEDULE_DIVIDES_BY_TOTAL},
-    "cosine decaying to 0 then floored": {"ex_8_6_schedule": SCHEDULE_DECAYS_TO_ZERO},
-    "warm-up off by one": {"ex_8_6_schedule": SCHEDULE_WARMUP_PLUS_ONE},
-    "schedule without the floor after total": {"ex_8_6_schedule": SCHEDULE_NO_FLOOR_AFTER_TOTAL},
+    "sgd stepping uphill": _swap("ex_8_3_sgd", " - lr * ", " + lr * "),
+    "bias trace answered A": _swap("ex_8_4_bias_trace", 'answer_8_4 = "B"', 'answer_8_4 = "A"'),
+    "bias trace answered D": _swap("ex_8_4_bias_trace", 'answer_8_4 = "B"', 'answer_8_4 = "D"'),
+    "debug: eps inside the sqrt": _swap("ex_8_5_debug_eps", _EPS_OUTSIDE, "np.sqrt(v_hat + eps)"),
+    "debug: nan_to_num instead of eps": _swap(
+        "ex_8_5_debug_eps",
+        _ADAM_UPDATE,
+        'with np.errstate(all="ignore"):\n'
+        "        step = np.nan_to_num(m_hat / np.sqrt(v_hat))\n"
+        "    new_params = params - lr * step",
+    ),
+    "debug: wrong line number": _swap("ex_8_5_debug_eps", "buggy_line = 6", "buggy_line = 5"),
+    "cosine that does not reach min_lr at total": _swap(
+        "ex_8_6_schedule", "(step - warmup) / (total - warmup)", "(step - warmup) / total"
+    ),
+    "cosine decaying to 0 then floored": _swap(
+        "ex_8_6_schedule",
+        _COSINE,
+        "return max(min_lr, 0.5 * max_lr * (1 + math.cos(math.pi * progress)))",
+    ),
+    "warm-up off by one": _swap(
+        "ex_8_6_schedule", "max_lr * step / warmup", "max_lr * (step + 1) / warmup"
+    ),
+    "schedule without the floor after total": _swap(
+        "ex_8_6_schedule", "    if step > total:\n        return float(min_lr)\n", ""
+    ),
     "per-array instead of global clipping": {"ex_8_7_clip": CLIP_PER_ARRAY},
-    "clipping returning the post-clip norm": {"ex_8_7_clip": CLIP_POST_NORM},
-    "clipping that also scales small gradients up": {"ex_8_7_clip": CLIP_ALWAYS_RESCALES},
+    "clipping returning the post-clip norm": _swap(
+        "ex_8_7_clip",
+        "return [g * scale for g in grads], total_norm",
+        "return [g * scale for g in grads], min(total_norm, max_norm)",
+    ),
+    "clipping that also scales small gradients up": _swap(
+        "ex_8_7_clip",
+        "scale = max_norm / total_norm if total_norm > max_norm else 1.0",
+        "scale = max_norm / total_norm",
+    ),
     "clipping in place": {"ex_8_7_clip": CLIP_IN_PLACE},
     "plot data with a diverging SGD rate": {"ex_8_8_curves": CURVES_SGD_LR_TOO_BIG},
 }
