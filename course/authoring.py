@@ -205,6 +205,14 @@ def cells_from_notebook(nb: nbformat.NotebookNode, origin: str = "<notebook>") -
     return cells
 
 
+def without_solution_markers(source: str) -> str:
+    """``source`` without its ``### BEGIN/END SOLUTION`` lines: what a student would type."""
+    kept = [
+        ln for ln in source.splitlines() if "BEGIN SOLUTION" not in ln and "END SOLUTION" not in ln
+    ]
+    return "\n".join(kept).strip()
+
+
 def text_path(root: Path, chapter: str) -> Path:
     return root / "authoring" / f"{chapter}.txt"
 

@@ -16,8 +16,15 @@ from pathlib import Path
 import nbformat
 
 from course import progress as progress_log
-from course.authoring import AuthoringError, build_chapter, import_notebook, parse_text, text_path
-from course.execute import ExerciseResult, grade_cells, run_in_kernel, summarize
+from course.authoring import (
+    AuthoringError,
+    build_chapter,
+    import_notebook,
+    parse_text,
+    text_path,
+    without_solution_markers,
+)
+from course.execute import ExerciseResult, exercise_of, grade_cells, run_in_kernel, summarize
 from course.paths import course_root
 from course.syllabus import CHAPTERS, find_chapter
 
@@ -86,14 +93,9 @@ def status_table(results: list[ExerciseResult]) -> str:
 
 
 def auto_exercises(nb: nbformat.NotebookNode) -> list[str]:
-    seen: list[str] = []
-    for cell in grade_cells(nb):
-        match = re.match(r"test_(\d+)_(\d+)_", cell.metadata["nbgrader"]["grade_id"])
-        if match:
-            key = f"{int(match[1])}.{int(match[2])}"
-            if key not in seen:
-                seen.append(key)
-    return seen
+    """The exercises that have autograded test cells, in notebook order."""
+    keys = (exercise_of(c.metadata["nbgrader"]["grade_id"]) for c in grade_cells(nb))
+    return list(dict.fromkeys(k for k in keys if k))
 
 
 # --------------------------------------------------------------------------- commands
@@ -221,19 +223,9 @@ def cmd_solution(args: argparse.Namespace) -> int:
         raise UserError(f"exercise {wanted} has no reference solution in {chapter}")
     print(f"Reference solution for exercise {wanted} ({chapter}):\n")
     for cell in shown:
-        print(extract_solution(cell.source))
+        print(without_solution_markers(cell.source))
         print()
     return 0
-
-
-def extract_solution(source: str) -> str:
-    """The text between BEGIN/END SOLUTION markers (the whole cell if it has none)."""
-    lines = source.splitlines()
-    out = []
-    for line in lines:
-        if "BEGIN SOLUTION" not in line and "END SOLUTION" not in line:
-            out.append(line)
-    return "\n".join(out).strip()
 
 
 # --------------------------------------------------------------------------- entry point

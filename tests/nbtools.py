@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def strip_markers(source: str) -> str:
-    return "\n".join(line for line in source.splitlines() if line.strip() not in MARKERS)
+from course.authoring import without_solution_markers
 
 
 def answer_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
@@ -30,7 +26,7 @@ def fill_answers(
     reference = answer_cells(source)
     for grade_id, cell in answer_cells(filled).items():
         if only is None or grade_id in only:
-            cell.source = strip_markers(reference[grade_id].source)
+            cell.source = without_solution_markers(reference[grade_id].source)
     return filled
 
 
