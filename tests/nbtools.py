@@ -32,3 +32,27 @@ def fill_answers(
 
 def code_answer_ids(nb: nbformat.NotebookNode) -> list[str]:
     return [g for g, c in answer_cells(nb).items() if c.cell_type == "code"]
+
+
+SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
+HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def secret_lines(cells, regions: tuple[tuple[str, str], ...], min_len: int) -> list[str]:
+    """Code lines (longer than ``min_len``, not comments) inside the given marked regions of
+    ``cells`` that appear nowhere outside those regions: text that must not reach a student."""
+    visible, secret = set(), []
+    for cell in cells:
+        depth = 0
+        for line in cell.source.splitlines():
+            if any(begin in line for begin, _ in regions):
+                depth += 1
+            elif any(end in line for _, end in regions):
+                depth -= 1
+            elif depth:
+                secret.append(line.strip())
+            else:
+                visible.add(line.strip())
+    return [
+        ln for ln in secret if len(ln) > min_len and ln not in visible and not ln.startswith("#")
+    ]

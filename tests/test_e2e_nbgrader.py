@@ -14,27 +14,13 @@ import pytest
 from course.execute import run_in_process
 from course.pipeline import Pipeline
 from tests.conftest import ROOT, WRITTEN, cells, source_nb
-from tests.nbtools import code_answer_ids, fill_answers
+from tests.nbtools import HIDDEN, code_answer_ids, fill_answers, secret_lines
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:.*not in session.*"),
 ]
-
-
-def hidden_lines(chapter: str) -> list[str]:
-    lines = []
-    for cell in cells(chapter):
-        if cell.kind == "test" and "### BEGIN HIDDEN TESTS" in cell.source:
-            region = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-            lines += [ln.strip() for ln in region.splitlines() if len(ln.strip()) > 25]
-    visible = {
-        ln.strip()
-        for c in cells(chapter)
-        for ln in c.source.split("### BEGIN HIDDEN")[0].splitlines()
-    }
-    return [ln for ln in lines if ln not in visible and not ln.startswith("#")]
 
 
 @pytest.mark.parametrize("chapter", WRITTEN)
@@ -79,7 +65,8 @@ def test_full_pipeline(chapter, tmp_path):
     outcomes = run_in_process(submitted["partial"], course / "source" / chapter)
     assert sum(o.score for o in outcomes) == partial.auto, f"{chapter}: in-process score differs"
 
-    secret = hidden_lines(chapter)
+    secret = secret_lines(cells(chapter), (HIDDEN,), min_len=25)
+    assert secret, f"{chapter}: no hidden-test lines to look for in the feedback"
     for student in students:
         page = html.unescape(pipe.feedback(chapter, student).read_text(encoding="utf-8"))
         shown = [line for line in secret if line in page]

@@ -9,6 +9,7 @@ import pytest
 from course.authoring import build_notebook, notebook_json, parse_text, text_path
 from course.release import generate_release
 from tests.conftest import ROOT, WRITTEN, cells, release_nb
+from tests.nbtools import HIDDEN, SOLUTION, secret_lines
 
 SOLUTION_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
@@ -23,35 +24,11 @@ def test_source_notebook_is_built_from_text(chapter):
     )
 
 
-def _split(source: str) -> tuple[list[str], list[str]]:
-    """(lines outside any solution or hidden-test region, lines inside one), stripped."""
-    outside, inside, depth = [], [], 0
-    for line in source.splitlines():
-        if "### BEGIN SOLUTION" in line or "### BEGIN HIDDEN TESTS" in line:
-            depth += 1
-        elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
-            depth -= 1
-        else:
-            (inside if depth else outside).append(line.strip())
-    return outside, inside
-
-
 def leaked_lines(chapter: str, release_text: str) -> list[str]:
     """Lines of solution or hidden-test regions, not also visible elsewhere, found in a release."""
-    visible, secret = set(), []
-    for cell in cells(chapter):
-        outside, inside = _split(cell.source)
-        visible.update(outside)
-        secret += inside
     release_lines = {line.strip() for line in release_text.splitlines()}
-    return [
-        line
-        for line in secret
-        if len(line) > 20
-        and line not in visible
-        and not line.startswith("#")
-        and line in release_lines
-    ]
+    secret = secret_lines(cells(chapter), (SOLUTION, HIDDEN), min_len=20)
+    return [line for line in secret if line in release_lines]
 
 
 @pytest.mark.parametrize("chapter", WRITTEN)
