@@ -59,6 +59,7 @@ def solution_namespace(chapter: str) -> dict:
 
     namespace: dict = {}
     outcomes = run_in_process(source_nb(chapter), ROOT / "source" / chapter, namespace=namespace)
-    failed = [o.grade_id for o in outcomes if not o.passed]
-    assert not failed, f"{chapter}: the reference solution fails {failed}"
+    assert outcomes, f"{chapter} has no test cells"
+    failed = [f"{o.grade_id}: {o.message}" for o in outcomes if not o.passed]
+    assert not failed, f"{chapter}: the reference solution fails:\n" + "\n".join(failed)
     return namespace
