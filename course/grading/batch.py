@@ -1,0 +1,410 @@
+"""``python -m course grade <chapter>``: collect, autograde, feedback and export a whole class.
+
+Steps, all through nbgrader's own API and gradebook:
+
+1. **collect** the chapter's submissions from the exchange (when there are any there);
+2. **rebuild** every submitted notebook from the release notebook plus the student's answer cells
+   (:mod:`course.grading.sanitize`) into a mirror folder (``.grading/submitted``), leaving the
+   collected originals untouched; what was wrong with a submission becomes a flag;
+3. **autograde** in parallel, one submission per worker process, each worker running nbgrader's
+   ``Autograde`` with the judge (:mod:`course.grading.judge`) in place of nbgrader's executor, so
+   test cells never run in a process the student's code touched; SQLite waits for its lock
+   instead of failing when two workers write the gradebook at once;
+4. **feedback** (hidden tests removed, failure messages kept) for each student;
+5. **export** nbgrader's CSV and a per-question CSV (:mod:`course.grading.report`).
+
+A worker that dies (or a submission that outlives every limit) costs only that submission: it is
+reported with the reason, a new worker takes its place, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from course.grading.judge import GradingLimits, Judge, trusted_imports
+from course.grading.report import (
+    Progress,
+    SubmissionResult,
+    summary_table,
+    write_per_question_csv,
+)
+from course.paths import PACKAGE_DIR
+
+MIRROR = Path(".grading") / "submitted"
+GRACE = 120.0  # seconds a worker may exceed the submission limit (nbgrader's own work) before it is killed
+
+__all__ = ["GradingLimits", "grade_chapter", "BatchError"]
+
+
+class BatchError(Exception):
+    """The batch cannot start (no such chapter, no release notebook, ...): one line for the user."""
+
+
+@dataclass
+class WorkerContext:
+    """What a grading worker needs; set once per worker process, read by :class:`JudgeExecute`."""
+
+    course_dir: Path
+    chapter: str
+    limits: GradingLimits
+    hide: list[Path]
+    slot: int
+    isolation: str | None
+    scratch: Path
+    notes: list[str] = field(default_factory=list)
+
+
+CONTEXT: WorkerContext | None = None
+
+
+def _judge_execute_class():
+    """nbgrader's preprocessor that runs the judge (built lazily: importing nbgrader is slow)."""
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    class JudgeExecute(NbGraderPreprocessor):
+        """Stands in for nbgrader's ``Execute``: fills every code cell's outputs the way a kernel
+        would, so nbgrader's ``SaveAutoGrades`` scores the test cells by its usual rule."""
+
+        def preprocess(self, nb, resources):
+            context = CONTEXT
+            if context is None:
+                raise RuntimeError("JudgeExecute runs only inside `python -m course grade`")
+            release_dir = context.course_dir / "release" / context.chapter
+            release = nbformat.read(release_dir / f"{context.chapter}.ipynb", as_version=4)
+            workdir = Path(tempfile.mkdtemp(prefix="w", dir=context.scratch))
+            judge = Judge(
+                release_dir,
+                context.limits,
+                hide=context.hide,
+                slot=context.slot,
+                isolation=context.isolation,
+                workdir=workdir,
+                log_path=context.scratch / f"worker-{context.slot}.log",
+            )
+            try:
+                result = judge.run(nb, release)
+            finally:
+                shutil.rmtree(workdir, ignore_errors=True)
+            context.notes.extend(result.notes)
+            return result.nb, resources
+
+    return JudgeExecute
+
+
+# --------------------------------------------------------------------------- worker process
+
+
+def _configure(course_dir: Path, exchange_dir: Path):
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+
+    from course.pipeline import load_config
+
+    config = load_config(course_dir, exchange_dir)
+    config.CourseDirectory.submitted_directory = str(MIRROR)
+    config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}?timeout=120"
+    config.Autograde.autograde_preprocessors = [
+        _judge_execute_class(),
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
+    return config
+
+
+def _worker_main(conn, course_dir: str, exchange_dir: str, chapter: str, limits: GradingLimits,
+                 hide: list[str], slot: int, isolation: str | None, scratch: str, feedback: bool) -> None:
+    global CONTEXT
+    import logging
+
+    logging.disable(logging.WARNING)  # nbgrader's log goes to the result, not to our terminal
+    with contextlib.redirect_stderr(open(os.devnull, "w")):
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        root = Path(course_dir)
+        config = _configure(root, Path(exchange_dir))
+        os.chdir(root)
+        coursedir = CourseDirectory(config=config)
+        api = NbGraderAPI(coursedir=coursedir, config=config)
+        CONTEXT = WorkerContext(root, chapter, limits, [Path(p) for p in hide], slot, isolation, Path(scratch))
+        conn.send({"ready": True})
+        while True:
+            student = conn.recv()
+            if student is None:
+                return
+            CONTEXT.notes = []
+            start = time.monotonic()
+            error = ""
+            try:
+                result = api.autograde(chapter, student, force=True, create=True)
+                if not result.get("success"):
+                    error = _last_line(result.get("error") or result.get("log") or "autograde failed")
+                elif feedback:
+                    result = api.generate_feedback(chapter, student, force=True)
+                    if not result.get("success"):
+                        error = "feedback: " + _last_line(result.get("error") or result.get("log") or "")
+            except Exception as exc:  # noqa: BLE001 - one submission's failure is reported, not fatal
+                error = f"{type(exc).__name__}: {exc}"
+            conn.send({
+                "student": student,
+                "error": error,
+                "notes": list(CONTEXT.notes),
+                "seconds": time.monotonic() - start,
+            })
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+class _Worker:
+    def __init__(self, ctx, slot: int, args: tuple):
+        self.slot = slot
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.process = ctx.Process(target=_worker_main, args=(child, *args[:5], slot, *args[5:]), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.student: str | None = None
+        self.started = 0.0
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.process.join(5)
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def hidden_paths(course_dir: Path, exchange_dir: Path, scratch: Path, keep_reference: bool) -> list[Path]:
+    """What the student worker must not see: everything that holds answers, tests, grades or
+    other students' work, in the course directory and in the checkout the package runs from."""
+    repo = PACKAGE_DIR.parent
+    names = ["source", "submitted", "autograded", "feedback", "gradebook.db", ".grading", "exports",
+             ".git", "authoring", "tests", "scripts"]
+    paths = [base / name for base in {course_dir.resolve(), repo.resolve()} for name in names]
+    paths += [exchange_dir.resolve(), scratch.resolve()]
+    if not keep_reference:
+        paths.append(PACKAGE_DIR / "reference")
+    return paths
+
+
+def _rebuild_submissions(course_dir: Path, chapter: str, students: list[str],
+                         release: nbformat.NotebookNode) -> dict[str, list[str]]:
+    """Mirror ``submitted/`` into ``.grading/submitted`` with every notebook rebuilt; the flags."""
+    from course.grading.sanitize import rebuild
+
+    flags: dict[str, list[str]] = {}
+    for student in students:
+        original = course_dir / "submitted" / student / chapter
+        mirror = course_dir / MIRROR / student / chapter
+        if mirror.exists():
+            shutil.rmtree(mirror)
+        mirror.mkdir(parents=True)
+        for path in original.iterdir():  # the timestamp and any other files the student handed in
+            if path.is_file() and path.suffix != ".ipynb":
+                shutil.copy2(path, mirror / path.name)
+        notebook = original / f"{chapter}.ipynb"
+        rebuilt = rebuild(notebook if notebook.is_file() else b"", release)
+        if not notebook.is_file():
+            rebuilt.flags.insert(0, f"no {chapter}.ipynb in the submission")
+        nbformat.write(rebuilt.nb, mirror / f"{chapter}.ipynb")
+        flags[student] = [f for f in rebuilt.flags if not f.startswith("note: ")]
+    return flags
+
+
+def _collect(course_dir: Path, exchange_dir: Path, chapter: str) -> None:
+    from course.pipeline import Pipeline
+
+    inbound = list(exchange_dir.glob(f"*/inbound/*+{chapter}+*"))
+    if inbound:
+        Pipeline(course_dir, exchange_dir).collect(chapter)
+
+
+def _read_scores(course_dir: Path, chapter: str, student: str, flagged: bool) -> SubmissionResult:
+    """The student's points from the gradebook; a flagged submission's autograded cells are marked
+    for manual review, so formgrader lists it."""
+    from nbgrader.api import Gradebook
+
+    result = SubmissionResult(student, 0.0, 0.0)
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}?timeout=120") as gradebook:
+        submission = gradebook.find_submission_notebook(chapter, chapter, student)
+        for grade in submission.grades:
+            if grade.cell.cell_type == "code":
+                result.score += grade.score or 0.0
+                result.max_score += grade.max_score
+                result.cells[grade.name] = grade.score or 0.0
+                if flagged:
+                    grade.needs_manual_grade = True
+            else:
+                result.manual_max += grade.max_score
+        if flagged:
+            gradebook.db.commit()
+    return result
+
+
+def list_students(course_dir: Path, chapter: str) -> list[str]:
+    base = course_dir / "submitted"
+    return sorted(p.parent.name for p in base.glob(f"*/{chapter}") if p.is_dir()) if base.is_dir() else []
+
+
+def grade_chapter(
+    course_dir: Path,
+    chapter: str,
+    *,
+    students: list[str] | None = None,
+    jobs: int = 2,
+    limits: GradingLimits | None = None,
+    feedback: bool = True,
+    export: bool = True,
+    progress_stream: Any = None,
+    exchange_dir: Path | None = None,
+    isolation: str | None = None,
+) -> dict[str, SubmissionResult]:
+    """Grade every collected submission of ``chapter`` (or only ``students``); see the module
+    docstring. Returns one :class:`SubmissionResult` per student."""
+    from course.pipeline import load_config
+
+    course_dir = Path(course_dir).resolve()
+    limits = limits or GradingLimits()
+    release_path = course_dir / "release" / chapter / f"{chapter}.ipynb"
+    if not release_path.is_file():
+        raise BatchError(f"no release notebook {release_path}: run generate_assignment for {chapter} first")
+    if exchange_dir is None:
+        exchange_dir = Path(load_config(course_dir, Path(".")).Exchange.root)
+        if not exchange_dir.is_absolute():
+            exchange_dir = course_dir / exchange_dir
+    exchange_dir = Path(exchange_dir).resolve()
+    release = nbformat.read(release_path, as_version=4)
+
+    _collect(course_dir, exchange_dir, chapter)
+    available = list_students(course_dir, chapter)
+    if students:
+        unknown = sorted(set(students) - set(available))
+        if unknown:
+            raise BatchError(f"no submission of {chapter} from {', '.join(unknown)}")
+        available = [s for s in available if s in set(students)]
+    flags = _rebuild_submissions(course_dir, chapter, available, release)
+
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    os.chmod(scratch, 0o711)
+    keep_reference = any("course.reference" in line for line in trusted_imports(release))
+    hide = [str(p) for p in hidden_paths(course_dir, exchange_dir, scratch, keep_reference)]
+    results: dict[str, SubmissionResult] = {}
+    progress = Progress(len(available), chapter, stream=progress_stream)
+    start = time.monotonic()
+    try:
+        _run_pool(course_dir, exchange_dir, chapter, limits, hide, isolation, scratch, feedback,
+                  available, max(1, jobs), flags, results, progress)
+    finally:
+        progress.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    if export:
+        export_grades(course_dir, exchange_dir, chapter, {s: r.reasons() for s, r in results.items()})
+    results_sorted = {s: results[s] for s in available}
+    _grading_summary[chapter] = summary_table(chapter, list(results_sorted.values()), time.monotonic() - start)
+    return results_sorted
+
+
+_grading_summary: dict[str, str] = {}
+
+
+def last_summary(chapter: str) -> str:
+    return _grading_summary.get(chapter, "")
+
+
+def export_grades(course_dir: Path, exchange_dir: Path, chapter: str, flags: dict[str, list[str]]) -> list[Path]:
+    from course.pipeline import Pipeline
+
+    exports = course_dir / "exports"
+    exports.mkdir(exist_ok=True)
+    pipe = Pipeline(course_dir, exchange_dir)
+    with contextlib.redirect_stdout(open(os.devnull, "w")):
+        nbgrader_csv = pipe.export_csv(exports / "grades.csv")
+    questions = write_per_question_csv(exports / f"{chapter}-questions.csv", pipe.db_url, chapter, flags)
+    return [nbgrader_csv, questions]
+
+
+def _run_pool(course_dir, exchange_dir, chapter, limits, hide, isolation, scratch, feedback,
+              students, jobs, flags, results, progress) -> None:
+    # fork: a worker starts in milliseconds with this process's imports, and needs no importable
+    # __main__ (spawn re-imports it, which breaks under scripts and test runners)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    args = (str(course_dir), str(exchange_dir), chapter, limits, hide, isolation, str(scratch), feedback)
+    queue = list(students)
+    workers = [_Worker(ctx, slot, args) for slot in range(min(jobs, len(queue)) or 0)]
+
+    def finish(student: str, error: str, notes: list[str], seconds: float) -> None:
+        reasons = list(flags.get(student, [])) + [str(n) for n in notes]
+        try:
+            result = _read_scores(course_dir, chapter, student, bool(reasons or error))
+        except Exception as exc:  # noqa: BLE001 - no gradebook entry: autograde never got that far
+            result = SubmissionResult(student, 0.0, 0.0)
+            error = error or f"{type(exc).__name__}: {exc}"
+        result.flags, result.error, result.seconds = reasons, error, seconds
+        results[student] = result
+        progress.advance(result)
+
+    while workers:
+        for worker in list(workers):
+            if worker.ready and worker.student is None:
+                if queue:
+                    worker.student, worker.started = queue.pop(0), time.monotonic()
+                    worker.conn.send(worker.student)
+                else:
+                    worker.conn.send(None)
+                    worker.process.join(10)
+                    workers.remove(worker)
+        if not workers:
+            break
+        ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers], timeout=5)
+        for worker in list(workers):
+            message = None
+            if worker.conn in ready:
+                with contextlib.suppress(EOFError, OSError):
+                    message = worker.conn.recv()
+            if message is not None:
+                if message.get("ready"):
+                    worker.ready = True
+                else:
+                    finish(message["student"], message["error"], message["notes"], message["seconds"])
+                    worker.student = None
+                continue
+            overdue = worker.student and time.monotonic() - worker.started > limits.submission_timeout + GRACE
+            if not worker.process.is_alive() or overdue:
+                reason = "grading took too long" if overdue else f"the grading process died (exit {worker.process.exitcode})"
+                worker.kill()
+                workers.remove(worker)
+                if worker.student:
+                    finish(worker.student, reason, [], time.monotonic() - worker.started)
+                elif not worker.ready:
+                    raise BatchError(f"a grading worker could not start ({reason}); see {scratch}")
+                if queue:
+                    workers.append(_Worker(ctx, worker.slot, args))
