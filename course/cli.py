@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import textwrap
@@ -228,6 +229,34 @@ def cmd_solution(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from course.grading.batch import BatchError, grade_chapter, last_summary
+    from course.grading.judge import GradingLimits
+    from course.grading.sandbox import isolation, why_unavailable
+
+    chapter = find_chapter(args.chapter).name
+    root = Path(args.course_dir).resolve() if args.course_dir else course_root()
+    students = [s for s in (args.students or "").split(",") if s.strip()] or None
+    level = isolation()
+    if level == "rlimits":
+        print(
+            "warning: no namespace sandbox on this machine "
+            f"({why_unavailable('namespaces')}): student code runs with resource limits only. "
+            "Grade under a dedicated account or in a container (see the README).",
+        )
+    limits = GradingLimits(cell_timeout=args.cell_timeout, submission_timeout=args.timeout,
+                           memory_bytes=int(args.memory_gb * 2**30))
+    try:
+        results = grade_chapter(root, chapter, students=students, jobs=args.jobs, limits=limits,
+                                feedback=not args.no_feedback)
+    except BatchError as exc:
+        raise UserError(str(exc)) from None
+    print(last_summary(chapter))
+    print(f"isolation: {level}")
+    print(f"exports: {root / 'exports' / 'grades.csv'}, {root / 'exports' / f'{chapter}-questions.csv'}")
+    return 1 if any(r.error for r in results.values()) else 0
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -257,6 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="instructors: build, then regenerate release/ with nbgrader")
     p.add_argument("chapters", nargs="*")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser(
+        "grade", help="instructors: collect, autograde (sandboxed, in parallel), feedback, export"
+    )
+    p.add_argument("chapter", help="ch01_softmax, ch01 or 1")
+    p.add_argument("--students", help="comma-separated student ids (default: every submission)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
+    p.add_argument("--cell-timeout", type=float, default=180.0, help="seconds per cell")
+    p.add_argument("--timeout", type=float, default=1200.0, help="seconds per submission")
+    p.add_argument("--memory-gb", type=float, default=4.0, help="memory limit per submission")
+    p.add_argument("--no-feedback", action="store_true", help="skip generating feedback")
+    p.add_argument("--course-dir", help="the nbgrader course directory (default: this checkout)")
+    p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("import-notebook", help="instructors: source notebook -> authoring text")
     p.add_argument("chapter")

@@ -1,6 +1,11 @@
-"""The whole nbgrader workflow, through real nbgrader, for every chapter: generate, release to a
-local exchange, fetch and submit as three students (full solution, untouched release, a partial
-attempt), collect, autograde, generate feedback, export grades."""
+"""The whole workflow for every chapter, through real nbgrader and the course's grading command:
+generate, release to a local exchange, fetch and submit as five students (full solution, untouched
+release, a partial attempt, and two students whose every answer is a plausible wrong one from the
+chapter's mutant list), then ``grade_chapter`` (collect, rebuild, judge, feedback, export).
+
+The judge never runs test cells where student code runs, so its verdicts are checked cell by cell
+against the naive in-process executor, which scores exactly like plain nbgrader (checked here
+against ``nbgrader autograde`` itself for one chapter)."""
 
 from __future__ import annotations
 
@@ -11,10 +16,13 @@ import shutil
 import nbformat
 import pytest
 
+from course.authoring import without_solution_markers
 from course.execute import run_in_process
+from course.grading.batch import grade_chapter
+from course.grading.judge import GradingLimits
 from course.pipeline import Pipeline
-from tests.conftest import ROOT, WRITTEN, cells, source_nb
-from tests.nbtools import HIDDEN, code_answer_ids, fill_answers, secret_lines
+from tests.conftest import ROOT, WRITTEN, cells, mutants, source_nb
+from tests.nbtools import HIDDEN, answer_cells, code_answer_ids, fill_answers, secret_lines
 
 pytestmark = [
     pytest.mark.slow,
@@ -22,9 +30,41 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:.*not in session.*"),
 ]
 
+LIMITS = GradingLimits(cell_timeout=120, submission_timeout=600)
 
-@pytest.mark.parametrize("chapter", WRITTEN)
-def test_full_pipeline(chapter, tmp_path):
+
+def mutant_students(chapter: str, count: int) -> list[dict[str, str]]:
+    """``count`` notebooks' worth of wrong answers: each takes, for every answer cell, the next
+    mutant of the chapter that touches only cells still free in it. Mutants that delegate to
+    ``course.reference`` are left out: the sandbox hides that package, so they fail more test cells
+    under the judge than in-process (by design), and the cell-by-cell comparison would not hold."""
+    students: list[dict[str, str]] = [{} for _ in range(count)]
+    for replacement in mutants(chapter).values():
+        if any("reference" in source for source in replacement.values()):
+            continue
+        for answers in students:
+            if not set(replacement) & set(answers):
+                answers.update(replacement)
+                break
+    return [s for s in students if s]
+
+
+def with_answers(release: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    nb = nbformat.from_dict(release)
+    for grade_id, cell in answer_cells(nb).items():
+        if grade_id in answers:
+            cell.source = without_solution_markers(answers[grade_id])
+    return nb
+
+
+def naive_outcomes(chapter: str, submitted: nbformat.NotebookNode):
+    """``run_in_process`` on the source notebook (hidden tests included) with the answers of
+    ``submitted`` in its answer cells: what plain nbgrader would score."""
+    answers = {g: c.source for g, c in answer_cells(submitted).items() if c.cell_type == "code"}
+    return run_in_process(source_nb(chapter), ROOT / "source" / chapter, replacements=answers)
+
+
+def make_course(tmp_path, chapter):
     course = tmp_path / "course"
     (course / "source").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", course)
@@ -32,50 +72,86 @@ def test_full_pipeline(chapter, tmp_path):
     pipe = Pipeline(course, tmp_path / "exchange")
     pipe.generate(chapter)
     pipe.release(chapter)
+    return course, pipe
 
+
+def hand_in(pipe, tmp_path, chapter, student, make) -> nbformat.NotebookNode:
+    home = tmp_path / "home" / student
+    folder = pipe.fetch(chapter, student, home)
+    notebook = folder / f"{chapter}.ipynb"
+    mine = make(nbformat.read(notebook, as_version=4))
+    nbformat.write(mine, notebook)
+    pipe.submit(chapter, student, home)
+    return mine
+
+
+@pytest.mark.parametrize("chapter", WRITTEN)
+def test_grading_command(chapter, tmp_path):
+    course, pipe = make_course(tmp_path, chapter)
     reference = source_nb(chapter)
     answers = code_answer_ids(reference)
     partial_ids = set(answers[: max(1, len(answers) // 2)])
-    students = {"full": None, "untouched": set(), "partial": partial_ids}
-    submitted = {}
-    for student, only in students.items():
-        home = tmp_path / "home" / student
-        folder = pipe.fetch(chapter, student, home)
-        notebook = folder / f"{chapter}.ipynb"
-        released = nbformat.read(notebook, as_version=4)
-        mine = fill_answers(released, reference, only) if only != set() else released
-        nbformat.write(mine, notebook)
-        submitted[student] = mine
-        pipe.submit(chapter, student, home)
+    makers = {
+        "full": lambda nb: fill_answers(nb, reference),
+        "untouched": lambda nb: nb,
+        "partial": lambda nb: fill_answers(nb, reference, partial_ids),
+    }
+    for i, wrong in enumerate(mutant_students(chapter, 2)):
+        makers[f"mutant{i}"] = lambda nb, wrong=wrong: with_answers(nb, wrong)
+    submitted = {s: hand_in(pipe, tmp_path, chapter, s, make) for s, make in makers.items()}
 
-    pipe.collect(chapter)
-    for student in students:
-        pipe.autograde(chapter, student)
-    scores = pipe.scores(chapter)
+    results = grade_chapter(course, chapter, jobs=1, limits=LIMITS,
+                            exchange_dir=tmp_path / "exchange", progress_stream=open("/dev/null", "w"))
 
-    full, none, partial = scores["full"], scores["untouched"], scores["partial"]
-    assert full.auto == full.auto_max > 0, (
-        f"{chapter}: full solution scored {full.auto}/{full.auto_max}"
-    )
-    assert none.auto == 0, f"{chapter}: the untouched release scored {none.auto}"
-    assert 0 < partial.auto < partial.auto_max, (
-        f"{chapter}: a partial attempt scored {partial.auto}/{partial.auto_max}"
-    )
-    # nbgrader and the course's in-process scorer agree on the partial attempt.
-    outcomes = run_in_process(submitted["partial"], course / "source" / chapter)
-    assert sum(o.score for o in outcomes) == partial.auto, f"{chapter}: in-process score differs"
+    assert set(results) == set(makers)
+    assert not any(r.error for r in results.values()), {s: r.error for s, r in results.items()}
+    full, none, partial = results["full"], results["untouched"], results["partial"]
+    assert full.score == full.max_score > 0, f"{chapter}: full solution {full.score}/{full.max_score}"
+    assert none.score == 0, f"{chapter}: the untouched release scored {none.score}"
+    assert 0 < partial.score < partial.max_score, f"{chapter}: partial {partial.score}"
+    assert not full.flags and not none.flags, (full.flags, none.flags)
 
+    # Cell by cell, the judge agrees with plain execution (of the source notebook, whose test
+    # cells include the hidden tests, with this student's answers) on every wrong and partial answer.
+    for student in ["partial"] + [s for s in makers if s.startswith("mutant")]:
+        naive = {o.grade_id: o.score for o in naive_outcomes(chapter, submitted[student])}
+        assert results[student].cells == naive, f"{chapter}/{student}: judge and in-process differ"
+        if student.startswith("mutant"):
+            assert results[student].score < full.score, f"{chapter}/{student} lost no points"
+
+    # Feedback shows failure messages but no hidden test.
     secret = secret_lines(cells(chapter), (HIDDEN,), min_len=25)
     assert secret, f"{chapter}: no hidden-test lines to look for in the feedback"
-    for student in students:
-        page = html.unescape(pipe.feedback(chapter, student).read_text(encoding="utf-8"))
-        shown = [line for line in secret if line in page]
+    for student in makers:
+        page = course / "feedback" / student / chapter / f"{chapter}.html"
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        shown = [line for line in secret if line in text]
         assert not shown, f"{chapter}: feedback for {student} shows hidden tests: {shown[:2]}"
-    failed_page = html.unescape(pipe.feedback(chapter, "untouched").read_text(encoding="utf-8"))
-    assert "NotImplementedError" in failed_page, "feedback should show the failure message"
+    failed_page = course / "feedback" / "untouched" / chapter / f"{chapter}.html"
+    assert "NotImplementedError" in html.unescape(failed_page.read_text(encoding="utf-8"))
 
-    grades = pipe.export_csv(tmp_path / "grades.csv")
-    rows = {r["student_id"]: r for r in csv.DictReader(grades.open())}
-    assert set(rows) == set(students)
-    assert float(rows["full"]["raw_score"]) == full.auto
-    assert float(rows["untouched"]["raw_score"]) == 0.0
+    # nbgrader's CSV and the per-question CSV.
+    rows = {r["student_id"]: r for r in csv.DictReader((course / "exports" / "grades.csv").open())}
+    assert set(rows) == set(makers)
+    assert float(rows["full"]["raw_score"]) == full.score
+    questions = list(csv.DictReader((course / "exports" / f"{chapter}-questions.csv").open()))
+    by_student = {r["student_id"]: r for r in questions}
+    graded = [c for c in questions[0] if c.startswith("test_")]
+    assert len(graded) == len(full.cells)
+    for column in graded:
+        grade_id = column.split(" ")[0]
+        assert float(by_student["partial"][column]) == results["partial"].cells[grade_id]
+
+
+def test_plain_nbgrader_scores_like_the_in_process_executor(tmp_path):
+    """The baseline the judge is compared with: plain ``nbgrader autograde`` (a real kernel) and
+    ``run_in_process`` give the same points on a partial attempt."""
+    chapter = "ch01_softmax"
+    course, pipe = make_course(tmp_path, chapter)
+    reference = source_nb(chapter)
+    partial_ids = set(code_answer_ids(reference)[:2])
+    mine = hand_in(pipe, tmp_path, chapter, "partial", lambda nb: fill_answers(nb, reference, partial_ids))
+    pipe.collect(chapter)
+    pipe.autograde(chapter, "partial")
+    outcomes = naive_outcomes(chapter, mine)
+    assert 0 < pipe.scores(chapter)["partial"].auto == sum(o.score for o in outcomes)

@@ -169,8 +169,8 @@ class Encoder:
         return ref
 
     def array(self, value: np.ndarray) -> dict:
-        array = np.ascontiguousarray(np.asarray(value))
-        return {"A": self.blob(array.tobytes()), "dt": array.dtype.str, "sh": list(array.shape)}
+        array = np.asarray(value)  # (np.ascontiguousarray would turn a 0-d array into 1-d)
+        return {"A": self.blob(array.tobytes(order="C")), "dt": array.dtype.str, "sh": list(array.shape)}
 
     def _scalar(self, value: Any) -> Any:  # subclasses of bool/str (student side only)
         return bool(value) if isinstance(value, bool) else str(value)
