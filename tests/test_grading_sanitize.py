@@ -175,6 +175,7 @@ def test_duplicated_test_cell_leaves_a_single_copy():
     assert len(result.nb.cells) == len(RELEASE.cells)
     position(result.nb, TEST)  # asserts exactly one copy
     assert flags_about(result, f"test cell {TEST} appears 2 times")
+    assert result.needs_review  # pasted test cells are tampering, not annotation
 
 
 def test_student_added_helper_runs_before_the_answer_that_uses_it():

@@ -311,8 +311,9 @@ def _restored_flags(
 ) -> list[str]:
     """What the student changed in a cell that is always taken from the release.
 
-    Changes to locked cells (tests, read-only code) and to nbgrader metadata ask for review;
-    edits to narrative and provided code are only noted (students annotate notebooks freely).
+    Changes to locked cells (tests, read-only code), copies of them and changes to nbgrader
+    metadata ask for review; edits to narrative and provided code are only noted (students
+    annotate notebooks freely).
     """
     label = _label(cell)
     review = "" if _role(cell) == "locked" else NOTE
@@ -325,7 +326,7 @@ def _restored_flags(
     if _graded_metadata(student.nbgrader) != _graded_metadata(_nbgrader(cell)):
         flags.append(f"{label}: {_metadata_change(cell, student)}; restored")
     if extra_copies:
-        flags.append(f"{NOTE}{label} appears {extra_copies + 1} times; one release copy kept")
+        flags.append(f"{review}{label} appears {extra_copies + 1} times; one release copy kept")
     return flags
 
 
