@@ -244,16 +244,28 @@ def cmd_grade(args: argparse.Namespace) -> int:
             f"({why_unavailable('namespaces')}): student code runs with resource limits only. "
             "Grade under a dedicated account or in a container (see the README).",
         )
-    limits = GradingLimits(cell_timeout=args.cell_timeout, submission_timeout=args.timeout,
-                           memory_bytes=int(args.memory_gb * 2**30))
+    limits = GradingLimits(
+        cell_timeout=args.cell_timeout,
+        submission_timeout=args.timeout,
+        memory_bytes=int(args.memory_gb * 2**30),
+    )
     try:
-        results = grade_chapter(root, chapter, students=students, jobs=args.jobs, limits=limits,
-                                feedback=not args.no_feedback)
+        results = grade_chapter(
+            root,
+            chapter,
+            students=students,
+            jobs=args.jobs,
+            limits=limits,
+            feedback=not args.no_feedback,
+        )
     except BatchError as exc:
         raise UserError(str(exc)) from None
     print(last_summary(chapter))
     print(f"isolation: {level}")
-    print(f"exports: {root / 'exports' / 'grades.csv'}, {root / 'exports' / f'{chapter}-questions.csv'}")
+    print(
+        f"exports: {root / 'exports' / 'grades.csv'}, "
+        f"{root / 'exports' / f'{chapter}-questions.csv'}"
+    )
     return 1 if any(r.error for r in results.values()) else 0
 
 
@@ -292,7 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("chapter", help="ch01_softmax, ch01 or 1")
     p.add_argument("--students", help="comma-separated student ids (default: every submission)")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once")
+    p.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="submissions graded at once"
+    )
     p.add_argument("--cell-timeout", type=float, default=180.0, help="seconds per cell")
     p.add_argument("--timeout", type=float, default=1200.0, help="seconds per submission")
     p.add_argument("--memory-gb", type=float, default=4.0, help="memory limit per submission")

@@ -51,8 +51,14 @@ def hostile_notebooks(chapter: str, release: nbformat.NotebookNode) -> list[nbfo
         pass
     if not notebooks:
         patched = nbformat.from_dict(release)
-        patched.cells.insert(1, nbformat.v4.new_code_cell(
-            "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True"))
+        patched.cells.insert(
+            1,
+            nbformat.v4.new_code_cell(
+                "import numpy as np\n"
+                "np.allclose = lambda *a, **k: True\n"
+                "np.isclose = lambda *a, **k: True"
+            ),
+        )
         notebooks.append(patched)
     return notebooks
 
@@ -101,9 +107,19 @@ def main() -> None:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "autograde", chapter, "--force",
-         f"--Exchange.root={base / 'exchange'}"],
-        cwd=plain, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            "autograde",
+            chapter,
+            "--force",
+            f"--Exchange.root={base / 'exchange'}",
+        ],
+        cwd=plain,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     plain_seconds = time.monotonic() - start
     graded = len(list((plain / "autograded").glob(f"*/{chapter}/{chapter}.ipynb")))
@@ -112,19 +128,32 @@ def main() -> None:
         print(done.stderr[-2000:], file=sys.stderr)
 
     start = time.monotonic()
-    results = grade_chapter(course, chapter, jobs=options.jobs, feedback=False, export=False,
-                            exchange_dir=base / "exchange", limits=GradingLimits(),
-                            progress_stream=open(os.devnull, "w"))
+    results = grade_chapter(
+        course,
+        chapter,
+        jobs=options.jobs,
+        feedback=False,
+        export=False,
+        exchange_dir=base / "exchange",
+        limits=GradingLimits(),
+        progress_stream=open(os.devnull, "w"),
+    )
     course_seconds = time.monotonic() - start
     errors = sum(1 for r in results.values() if r.error)
 
     plain_rate, course_rate = 60 * n / plain_seconds, 60 * n / course_seconds
-    print(f"chapter {chapter}, {n} submissions (full, partial, blank, hostile in equal parts), "
-          f"{os.cpu_count()} cores")
-    print(f"plain `nbgrader autograde` (one kernel per submission, sequential): "
-          f"{plain_seconds:7.1f} s  {plain_rate:6.1f} submissions/min")
-    print(f"`python -m course grade --jobs {options.jobs}` (sandboxed judge):          "
-          f"{course_seconds:7.1f} s  {course_rate:6.1f} submissions/min  ({errors} errors)")
+    print(
+        f"chapter {chapter}, {n} submissions (full, partial, blank, hostile in equal parts), "
+        f"{os.cpu_count()} cores"
+    )
+    print(
+        f"plain `nbgrader autograde` (one kernel per submission, sequential): "
+        f"{plain_seconds:7.1f} s  {plain_rate:6.1f} submissions/min"
+    )
+    print(
+        f"`python -m course grade --jobs {options.jobs}` (sandboxed judge):          "
+        f"{course_seconds:7.1f} s  {course_rate:6.1f} submissions/min  ({errors} errors)"
+    )
     print(f"ratio (course / plain): {course_rate / plain_rate:.2f}x")
     if not options.keep:
         shutil.rmtree(base, ignore_errors=True)

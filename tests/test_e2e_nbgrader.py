@@ -100,19 +100,28 @@ def test_grading_command(chapter, tmp_path):
         makers[f"mutant{i}"] = lambda nb, wrong=wrong: with_answers(nb, wrong)
     submitted = {s: hand_in(pipe, tmp_path, chapter, s, make) for s, make in makers.items()}
 
-    results = grade_chapter(course, chapter, jobs=1, limits=LIMITS,
-                            exchange_dir=tmp_path / "exchange", progress_stream=open("/dev/null", "w"))
+    results = grade_chapter(
+        course,
+        chapter,
+        jobs=1,
+        limits=LIMITS,
+        exchange_dir=tmp_path / "exchange",
+        progress_stream=open("/dev/null", "w"),
+    )
 
     assert set(results) == set(makers)
     assert not any(r.error for r in results.values()), {s: r.error for s, r in results.items()}
     full, none, partial = results["full"], results["untouched"], results["partial"]
-    assert full.score == full.max_score > 0, f"{chapter}: full solution {full.score}/{full.max_score}"
+    assert full.score == full.max_score > 0, (
+        f"{chapter}: full solution {full.score}/{full.max_score}"
+    )
     assert none.score == 0, f"{chapter}: the untouched release scored {none.score}"
     assert 0 < partial.score < partial.max_score, f"{chapter}: partial {partial.score}"
     assert not full.flags and not none.flags, (full.flags, none.flags)
 
     # Cell by cell, the judge agrees with plain execution (of the source notebook, whose test
-    # cells include the hidden tests, with this student's answers) on every wrong and partial answer.
+    # cells include the hidden tests, with this student's answers) on every wrong and partial
+    # answer.
     for student in ["partial"] + [s for s in makers if s.startswith("mutant")]:
         naive = {o.grade_id: o.score for o in naive_outcomes(chapter, submitted[student])}
         assert results[student].cells == naive, f"{chapter}/{student}: judge and in-process differ"
@@ -150,7 +159,9 @@ def test_plain_nbgrader_scores_like_the_in_process_executor(tmp_path):
     course, pipe = make_course(tmp_path, chapter)
     reference = source_nb(chapter)
     partial_ids = set(code_answer_ids(reference)[:2])
-    mine = hand_in(pipe, tmp_path, chapter, "partial", lambda nb: fill_answers(nb, reference, partial_ids))
+    mine = hand_in(
+        pipe, tmp_path, chapter, "partial", lambda nb: fill_answers(nb, reference, partial_ids)
+    )
     pipe.collect(chapter)
     pipe.autograde(chapter, "partial")
     outcomes = naive_outcomes(chapter, mine)

@@ -23,10 +23,8 @@ import contextlib
 import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -44,7 +42,8 @@ from course.grading.report import (
 from course.paths import PACKAGE_DIR
 
 MIRROR = Path(".grading") / "submitted"
-GRACE = 120.0  # seconds a worker may exceed the submission limit (nbgrader's own work) before it is killed
+# seconds a worker may exceed the submission limit (nbgrader's own work) before it is killed
+GRACE = 120.0
 
 __all__ = ["GradingLimits", "grade_chapter", "BatchError"]
 
@@ -108,6 +107,7 @@ def _judge_execute_class():
 
 
 def _configure(course_dir: Path, exchange_dir: Path):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (
         AssignLatePenalties,
         CheckCellMetadata,
@@ -115,7 +115,6 @@ def _configure(course_dir: Path, exchange_dir: Path):
         LimitOutput,
         SaveAutoGrades,
     )
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
 
     from course.pipeline import load_config
 
@@ -134,8 +133,18 @@ def _configure(course_dir: Path, exchange_dir: Path):
     return config
 
 
-def _worker_main(conn, course_dir: str, exchange_dir: str, chapter: str, limits: GradingLimits,
-                 hide: list[str], slot: int, isolation: str | None, scratch: str, feedback: bool) -> None:
+def _worker_main(
+    conn,
+    course_dir: str,
+    exchange_dir: str,
+    chapter: str,
+    limits: GradingLimits,
+    hide: list[str],
+    slot: int,
+    isolation: str | None,
+    scratch: str,
+    feedback: bool,
+) -> None:
     global CONTEXT
     import logging
 
@@ -149,7 +158,9 @@ def _worker_main(conn, course_dir: str, exchange_dir: str, chapter: str, limits:
         os.chdir(root)
         coursedir = CourseDirectory(config=config)
         api = NbGraderAPI(coursedir=coursedir, config=config)
-        CONTEXT = WorkerContext(root, chapter, limits, [Path(p) for p in hide], slot, isolation, Path(scratch))
+        CONTEXT = WorkerContext(
+            root, chapter, limits, [Path(p) for p in hide], slot, isolation, Path(scratch)
+        )
         conn.send({"ready": True})
         while True:
             student = conn.recv()
@@ -161,19 +172,25 @@ def _worker_main(conn, course_dir: str, exchange_dir: str, chapter: str, limits:
             try:
                 result = api.autograde(chapter, student, force=True, create=True)
                 if not result.get("success"):
-                    error = _last_line(result.get("error") or result.get("log") or "autograde failed")
+                    error = _last_line(
+                        result.get("error") or result.get("log") or "autograde failed"
+                    )
                 elif feedback:
                     result = api.generate_feedback(chapter, student, force=True)
                     if not result.get("success"):
-                        error = "feedback: " + _last_line(result.get("error") or result.get("log") or "")
+                        error = "feedback: " + _last_line(
+                            result.get("error") or result.get("log") or ""
+                        )
             except Exception as exc:  # noqa: BLE001 - one submission's failure is reported, not fatal
                 error = f"{type(exc).__name__}: {exc}"
-            conn.send({
-                "student": student,
-                "error": error,
-                "notes": list(CONTEXT.notes),
-                "seconds": time.monotonic() - start,
-            })
+            conn.send(
+                {
+                    "student": student,
+                    "error": error,
+                    "notes": list(CONTEXT.notes),
+                    "seconds": time.monotonic() - start,
+                }
+            )
 
 
 def _last_line(text: str) -> str:
@@ -186,7 +203,9 @@ class _Worker:
         self.slot = slot
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(target=_worker_main, args=(child, *args[:5], slot, *args[5:]), daemon=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, *args[:5], slot, *args[5:]), daemon=True
+        )
         self.process.start()
         child.close()
         self.ready = False
@@ -202,12 +221,25 @@ class _Worker:
 # --------------------------------------------------------------------------- the batch
 
 
-def hidden_paths(course_dir: Path, exchange_dir: Path, scratch: Path, keep_reference: bool) -> list[Path]:
+def hidden_paths(
+    course_dir: Path, exchange_dir: Path, scratch: Path, keep_reference: bool
+) -> list[Path]:
     """What the student worker must not see: everything that holds answers, tests, grades or
     other students' work, in the course directory and in the checkout the package runs from."""
     repo = PACKAGE_DIR.parent
-    names = ["source", "submitted", "autograded", "feedback", "gradebook.db", ".grading", "exports",
-             ".git", "authoring", "tests", "scripts"]
+    names = [
+        "source",
+        "submitted",
+        "autograded",
+        "feedback",
+        "gradebook.db",
+        ".grading",
+        "exports",
+        ".git",
+        "authoring",
+        "tests",
+        "scripts",
+    ]
     paths = [base / name for base in {course_dir.resolve(), repo.resolve()} for name in names]
     paths += [exchange_dir.resolve(), scratch.resolve()]
     if not keep_reference:
@@ -215,8 +247,9 @@ def hidden_paths(course_dir: Path, exchange_dir: Path, scratch: Path, keep_refer
     return paths
 
 
-def _rebuild_submissions(course_dir: Path, chapter: str, students: list[str],
-                         release: nbformat.NotebookNode) -> dict[str, list[str]]:
+def _rebuild_submissions(
+    course_dir: Path, chapter: str, students: list[str], release: nbformat.NotebookNode
+) -> dict[str, list[str]]:
     """Mirror ``submitted/`` into ``.grading/submitted`` with every notebook rebuilt; the flags."""
     from course.grading.sanitize import rebuild
 
@@ -271,7 +304,11 @@ def _read_scores(course_dir: Path, chapter: str, student: str, flagged: bool) ->
 
 def list_students(course_dir: Path, chapter: str) -> list[str]:
     base = course_dir / "submitted"
-    return sorted(p.parent.name for p in base.glob(f"*/{chapter}") if p.is_dir()) if base.is_dir() else []
+    return (
+        sorted(p.parent.name for p in base.glob(f"*/{chapter}") if p.is_dir())
+        if base.is_dir()
+        else []
+    )
 
 
 def grade_chapter(
@@ -295,7 +332,9 @@ def grade_chapter(
     limits = limits or GradingLimits()
     release_path = course_dir / "release" / chapter / f"{chapter}.ipynb"
     if not release_path.is_file():
-        raise BatchError(f"no release notebook {release_path}: run generate_assignment for {chapter} first")
+        raise BatchError(
+            f"no release notebook {release_path}: run generate_assignment for {chapter} first"
+        )
     if exchange_dir is None:
         exchange_dir = Path(load_config(course_dir, Path(".")).Exchange.root)
         if not exchange_dir.is_absolute():
@@ -320,15 +359,32 @@ def grade_chapter(
     progress = Progress(len(available), chapter, stream=progress_stream)
     start = time.monotonic()
     try:
-        _run_pool(course_dir, exchange_dir, chapter, limits, hide, isolation, scratch, feedback,
-                  available, max(1, jobs), flags, results, progress)
+        _run_pool(
+            course_dir,
+            exchange_dir,
+            chapter,
+            limits,
+            hide,
+            isolation,
+            scratch,
+            feedback,
+            available,
+            max(1, jobs),
+            flags,
+            results,
+            progress,
+        )
     finally:
         progress.close()
         shutil.rmtree(scratch, ignore_errors=True)
     if export:
-        export_grades(course_dir, exchange_dir, chapter, {s: r.reasons() for s, r in results.items()})
+        export_grades(
+            course_dir, exchange_dir, chapter, {s: r.reasons() for s, r in results.items()}
+        )
     results_sorted = {s: results[s] for s in available}
-    _grading_summary[chapter] = summary_table(chapter, list(results_sorted.values()), time.monotonic() - start)
+    _grading_summary[chapter] = summary_table(
+        chapter, list(results_sorted.values()), time.monotonic() - start
+    )
     return results_sorted
 
 
@@ -339,7 +395,9 @@ def last_summary(chapter: str) -> str:
     return _grading_summary.get(chapter, "")
 
 
-def export_grades(course_dir: Path, exchange_dir: Path, chapter: str, flags: dict[str, list[str]]) -> list[Path]:
+def export_grades(
+    course_dir: Path, exchange_dir: Path, chapter: str, flags: dict[str, list[str]]
+) -> list[Path]:
     from course.pipeline import Pipeline
 
     exports = course_dir / "exports"
@@ -347,17 +405,41 @@ def export_grades(course_dir: Path, exchange_dir: Path, chapter: str, flags: dic
     pipe = Pipeline(course_dir, exchange_dir)
     with contextlib.redirect_stdout(open(os.devnull, "w")):
         nbgrader_csv = pipe.export_csv(exports / "grades.csv")
-    questions = write_per_question_csv(exports / f"{chapter}-questions.csv", pipe.db_url, chapter, flags)
+    questions = write_per_question_csv(
+        exports / f"{chapter}-questions.csv", pipe.db_url, chapter, flags
+    )
     return [nbgrader_csv, questions]
 
 
-def _run_pool(course_dir, exchange_dir, chapter, limits, hide, isolation, scratch, feedback,
-              students, jobs, flags, results, progress) -> None:
+def _run_pool(
+    course_dir,
+    exchange_dir,
+    chapter,
+    limits,
+    hide,
+    isolation,
+    scratch,
+    feedback,
+    students,
+    jobs,
+    flags,
+    results,
+    progress,
+) -> None:
     # fork: a worker starts in milliseconds with this process's imports, and needs no importable
     # __main__ (spawn re-imports it, which breaks under scripts and test runners)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    args = (str(course_dir), str(exchange_dir), chapter, limits, hide, isolation, str(scratch), feedback)
+    args = (
+        str(course_dir),
+        str(exchange_dir),
+        chapter,
+        limits,
+        hide,
+        isolation,
+        str(scratch),
+        feedback,
+    )
     queue = list(students)
     workers = [_Worker(ctx, slot, args) for slot in range(min(jobs, len(queue)) or 0)]
 
@@ -394,12 +476,21 @@ def _run_pool(course_dir, exchange_dir, chapter, limits, hide, isolation, scratc
                 if message.get("ready"):
                     worker.ready = True
                 else:
-                    finish(message["student"], message["error"], message["notes"], message["seconds"])
+                    finish(
+                        message["student"], message["error"], message["notes"], message["seconds"]
+                    )
                     worker.student = None
                 continue
-            overdue = worker.student and time.monotonic() - worker.started > limits.submission_timeout + GRACE
+            overdue = (
+                worker.student
+                and time.monotonic() - worker.started > limits.submission_timeout + GRACE
+            )
             if not worker.process.is_alive() or overdue:
-                reason = "grading took too long" if overdue else f"the grading process died (exit {worker.process.exitcode})"
+                reason = (
+                    "grading took too long"
+                    if overdue
+                    else f"the grading process died (exit {worker.process.exitcode})"
+                )
                 worker.kill()
                 workers.remove(worker)
                 if worker.student:

@@ -147,7 +147,9 @@ class Remote:
         return object.__getattribute__(self, name)
 
     @property
-    def __class__(self):  # so inspect.getsource / isfunction / isclass treat proxies as the real kind
+    def __class__(
+        self,
+    ):  # so inspect.getsource / isfunction / isclass treat proxies as the real kind
         return _KIND_CLASS.get(object.__getattribute__(self, "_k"), Remote)
 
     def _req(self, op: str, *values: Any) -> Any:
@@ -238,12 +240,16 @@ class Remote:
     def __instancecheck__(self, obj: Any) -> bool:
         if self._k != "class":
             raise TypeError("isinstance() arg 2 must be a type")
-        return isinstance(obj, Remote) and _plain(self._w.request("isinstance", [obj, self]), bool, "isinstance")
+        return isinstance(obj, Remote) and _plain(
+            self._w.request("isinstance", [obj, self]), bool, "isinstance"
+        )
 
     def __subclasscheck__(self, cls: Any) -> bool:
         if self._k != "class":
             raise TypeError("issubclass() arg 2 must be a class")
-        return isinstance(cls, Remote) and _plain(self._w.request("issubclass", [cls, self]), bool, "issubclass")
+        return isinstance(cls, Remote) and _plain(
+            self._w.request("issubclass", [cls, self]), bool, "issubclass"
+        )
 
 
 def _binary(name: str, reflected: bool):
@@ -260,8 +266,21 @@ def _unary(name: str):
     return method
 
 
-for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
-              "and", "or", "xor", "lshift", "rshift"):
+for _name in (
+    "add",
+    "sub",
+    "mul",
+    "truediv",
+    "floordiv",
+    "mod",
+    "pow",
+    "matmul",
+    "and",
+    "or",
+    "xor",
+    "lshift",
+    "rshift",
+):
     _op = _name + "_" if _name in ("and", "or") else _name
     setattr(Remote, f"__{_name}__", _binary(_op, False))
     setattr(Remote, f"__r{_name}__", _binary(_op, True))
@@ -273,7 +292,9 @@ def _plain(value: Any, kind: type, what: str) -> Any:
     if kind is float and type(value) is int:
         return float(value)
     if type(value) is not kind:
-        raise TypeError(f"{what} of an object from your code gave {type(value).__name__}, not {kind.__name__}")
+        raise TypeError(
+            f"{what} of an object from your code gave {type(value).__name__}, not {kind.__name__}"
+        )
     return value
 
 
@@ -345,7 +366,7 @@ class StudentProcess:
         self.dead_reason = ""
         try:
             header, _ = self.channel.recv(timeout=judge.limits.startup_timeout)
-        except (TimeoutError, socket.timeout, ProtocolError) as exc:
+        except (TimeoutError, ProtocolError) as exc:
             self.kill(f"the student process did not start ({exc})")
             raise StudentGone(self.dead_reason) from None
         if header.get("hello") != 1:
@@ -387,7 +408,9 @@ class StudentProcess:
     def to_ref(self, obj: Any) -> dict | None:
         if isinstance(obj, Remote):
             if obj._w is not self or obj._gen != self.generation:
-                raise TypeError("this object came from your code before the student process restarted")
+                raise TypeError(
+                    "this object came from your code before the student process restarted"
+                )
             return {"H": obj._h}
         if isinstance(obj, np.random.Generator):
             return {"RNG": obj.bit_generator.state}
@@ -400,7 +423,11 @@ class StudentProcess:
     def from_ref(self, tag: str, value: dict) -> Any:
         if tag == "H":
             handle, kind, typename = value.get("H"), value.get("k"), value.get("t")
-            if type(handle) is not int or not isinstance(kind, str) or not isinstance(typename, str):
+            if (
+                type(handle) is not int
+                or not isinstance(kind, str)
+                or not isinstance(typename, str)
+            ):
                 raise ProtocolError("malformed handle")
             if handle not in self.remotes:
                 self.remotes[handle] = Remote(self, handle, kind[:20], typename[:80])
@@ -420,8 +447,13 @@ class StudentProcess:
         self.seq += 1
         seq = self.seq
         encoder = Encoder(self.to_ref, shared=self.shared)
-        header = {"q": seq, "op": op, "v": encoder.encode(value),
-                  "cap": self.judge.limits.output_chars, "np": dict(np.geterr())}
+        header = {
+            "q": seq,
+            "op": op,
+            "v": encoder.encode(value),
+            "cap": self.judge.limits.output_chars,
+            "np": dict(np.geterr()),
+        }
         header.update(self.shared.outgoing(encoder))
         try:
             self.channel.send(header, encoder.blobs)
@@ -463,7 +495,7 @@ class StudentProcess:
                 raise CellTimeout(self.judge.timeout_message())
         try:
             return self.channel.recv(timeout)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             self.kill("time limit")
             raise CellTimeout(self.judge.timeout_message()) from None
 
@@ -495,7 +527,9 @@ class StudentProcess:
         try:
             if not self.in_test:
                 raise RuntimeError("a test's function can only be called while that test runs")
-            target, args, kwargs = Decoder(blobs, self.from_ref, shared=self.shared).decode(header.get("v"))
+            target, args, kwargs = Decoder(blobs, self.from_ref, shared=self.shared).decode(
+                header.get("v")
+            )
             if not callable(target) or type(args) is not list or type(kwargs) is not dict:
                 raise ProtocolError("malformed callback")
             if any(type(k) is not str for k in kwargs):
@@ -505,8 +539,10 @@ class StudentProcess:
         except ProtocolError:
             raise
         except Exception as exc:  # noqa: BLE001 - the test's function raised: tell the student's code
-            reply = {"r": header.get("q"), "e": {"types": [c.__name__ for c in type(exc).__mro__],
-                                                  "msg": str(exc)[:2000]}}
+            reply = {
+                "r": header.get("q"),
+                "e": {"types": [c.__name__ for c in type(exc).__mro__], "msg": str(exc)[:2000]},
+            }
             encoder = Encoder(self.to_ref, shared=self.shared)
         reply.update(self.shared.outgoing(encoder))
         self.channel.send(reply, encoder.blobs)
@@ -534,8 +570,12 @@ def _update_in_place(original: Any, new: Any) -> None:
             if key not in new:
                 del original[key]
         for key, value in new.items():
-            if key in original and isinstance(original[key], np.ndarray) and isinstance(value, np.ndarray) \
-                    and original[key].shape == value.shape:
+            if (
+                key in original
+                and isinstance(original[key], np.ndarray)
+                and isinstance(value, np.ndarray)
+                and original[key].shape == value.shape
+            ):
                 np.copyto(original[key], value, casting="unsafe")
             else:
                 original[key] = value
@@ -609,7 +649,9 @@ class Judge:
         self.slot = slot
         self.isolation = isolation
         self._own_workdir = workdir is None
-        self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="course-grading-"))
+        self.workdir = (
+            Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="course-grading-"))
+        )
         self.log_path = log_path
         self.worker = StudentProcess(self)
         self.namespace: dict[str, Any] = {}
@@ -629,7 +671,11 @@ class Judge:
     def _prepare_workdir(self) -> None:
         """The worker's writable directory: the release's data files (never the notebook)."""
         for path in self.release_dir.rglob("*"):
-            if path.is_file() and path.suffix != ".ipynb" and ".ipynb_checkpoints" not in path.parts:
+            if (
+                path.is_file()
+                and path.suffix != ".ipynb"
+                and ".ipynb_checkpoints" not in path.parts
+            ):
                 target = self.workdir / path.relative_to(self.release_dir)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
@@ -657,7 +703,9 @@ class Judge:
         uses a module the student imported never calls into code the student patched."""
         if isinstance(value, Remote) and value._k == "module":
             name = value._info().get("name")
-            if isinstance(name, str) and name in sys.modules:  # never import on the student's say-so
+            if (
+                isinstance(name, str) and name in sys.modules
+            ):  # never import on the student's say-so
                 return sys.modules[name]
         return value
 
@@ -718,7 +766,9 @@ class Judge:
 
     # ----------------------------------------------------------- running
 
-    def run(self, nb: nbformat.NotebookNode, release: nbformat.NotebookNode | None = None) -> JudgeResult:
+    def run(
+        self, nb: nbformat.NotebookNode, release: nbformat.NotebookNode | None = None
+    ) -> JudgeResult:
         nb = nbformat.from_dict(nb)
         start = time.monotonic()
         self.submission_deadline = start + self.limits.submission_timeout
@@ -871,10 +921,16 @@ class Judge:
         points = float(meta.get("points", 0))
         stderr = "".join(self.err)
         if error:
-            return CellOutcome(meta["grade_id"], points, False, error, error.startswith(NOT_IMPLEMENTED))
+            return CellOutcome(
+                meta["grade_id"], points, False, error, error.startswith(NOT_IMPLEMENTED)
+            )
         if stderr.strip():
-            return CellOutcome(meta["grade_id"], points, False,
-                               f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}")
+            return CellOutcome(
+                meta["grade_id"],
+                points,
+                False,
+                f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}",
+            )
         return CellOutcome(meta["grade_id"], points, True)
 
 
@@ -888,7 +944,9 @@ def _display(*objects: Any, **kwargs: Any) -> None:
         print(repr(obj))
 
 
-def _exec_judged(code: types.CodeType, namespace: dict, timeout: float) -> tuple[BaseException | None, str, str]:
+def _exec_judged(
+    code: types.CodeType, namespace: dict, timeout: float
+) -> tuple[BaseException | None, str, str]:
     """Run a test cell's code here with nbgrader's conventions: stdout/stderr captured, warnings
     printed to stderr (so they score 0), a wall-clock limit."""
     out, err = io.StringIO(), io.StringIO()

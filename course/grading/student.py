@@ -30,8 +30,19 @@ from course.grading.wire import Channel, ChannelClosed, Decoder, Encoder, Shared
 BINARY = {
     name: getattr(operator, name)
     for name in (
-        "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
-        "and_", "or_", "xor", "lshift", "rshift",
+        "add",
+        "sub",
+        "mul",
+        "truediv",
+        "floordiv",
+        "mod",
+        "pow",
+        "matmul",
+        "and_",
+        "or_",
+        "xor",
+        "lshift",
+        "rshift",
     )
 }
 UNARY = {"neg": operator.neg, "pos": operator.pos, "abs": operator.abs, "invert": operator.invert}
@@ -83,7 +94,9 @@ def error_info(exc: BaseException) -> dict:
         tb = ""
     info = {"types": names, "type": type(exc).__name__, "msg": message[:4000], "tb": tb[-6000:]}
     args = getattr(exc, "args", ())
-    if isinstance(args, tuple) and all(type(a) in (str, int, float, bool, type(None)) for a in args):
+    if isinstance(args, tuple) and all(
+        type(a) in (str, int, float, bool, type(None)) for a in args
+    ):
         info["args"] = [a[:4000] if isinstance(a, str) else a for a in args][:8]
     return info
 
@@ -143,11 +156,15 @@ class Worker:
             return generator
         raise ValueError(f"unknown reference {tag}")
 
-    def send(self, header: dict, value: Any = None, args: Any = None, mutated: list | None = None) -> None:
+    def send(
+        self, header: dict, value: Any = None, args: Any = None, mutated: list | None = None
+    ) -> None:
         """Send ``value`` (a returned argument keeps its identity) and the new contents of the
         arguments the call changed in place (``mutated``: positions or keyword names)."""
         try:
-            encoder = Encoder(self.to_ref, arg_paths(args) if args is not None else None, self.shared)
+            encoder = Encoder(
+                self.to_ref, arg_paths(args) if args is not None else None, self.shared
+            )
             header["v"] = encoder.encode(value)
             if mutated:
                 plain = Encoder(self.to_ref, shared=self.shared)
@@ -239,7 +256,9 @@ class Worker:
                 exec(compile(source, name, "exec"), self.namespace)
             finally:
                 after = {k: id(v) for k, v in self.namespace.items()}
-                self.changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+                self.changed = sorted(
+                    k for k in set(before) | set(after) if before.get(k) != after.get(k)
+                )
             return {"changed": self.changed}, None, None
         if op == "changed":
             return getattr(self, "changed", []), None, None
@@ -281,8 +300,14 @@ class Worker:
             return UNARY[value[0]](value[1]), None, None
         if op == "convert":
             obj, kind = value[0], value[1]
-            converters = {"float": float, "int": int, "index": operator.index, "complex": complex,
-                          "repr": repr, "str": str}
+            converters = {
+                "float": float,
+                "int": int,
+                "index": operator.index,
+                "complex": complex,
+                "repr": repr,
+                "str": str,
+            }
             if kind == "format":
                 return format(obj, value[2]), None, None
             return converters[kind](obj), None, None
@@ -307,7 +332,9 @@ class Worker:
         if isinstance(code, types.CodeType):
             info.update(file=code.co_filename, line=code.co_firstlineno, code_name=code.co_name)
         if isinstance(obj, type):
-            info["methods"] = {k: v for k, v in vars(obj).items() if isinstance(v, types.FunctionType)}
+            info["methods"] = {
+                k: v for k, v in vars(obj).items() if isinstance(v, types.FunctionType)
+            }
         if isinstance(obj, types.ModuleType):
             info["name"] = obj.__name__
         return info
@@ -349,7 +376,9 @@ def _snapshot(value: Any) -> Any:
 
 
 def _rebuild_error(info: dict) -> BaseException:
-    base = next((getattr(builtins, n) for n in info.get("types", []) if hasattr(builtins, n)), Exception)
+    base = next(
+        (getattr(builtins, n) for n in info.get("types", []) if hasattr(builtins, n)), Exception
+    )
     return base(info.get("msg", ""))
 
 

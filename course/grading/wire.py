@@ -69,7 +69,7 @@ class Channel:
         while got < n:
             try:
                 k = self.sock.recv_into(view[got:], n - got)
-            except socket.timeout:
+            except TimeoutError:
                 raise
             except (ConnectionResetError, OSError) as exc:
                 raise ChannelClosed(f"the connection broke ({exc})") from None
@@ -150,13 +150,22 @@ class Encoder:
         if type(value) in (list, tuple):
             return {"L" if type(value) is list else "T": [self.encode(v, depth + 1) for v in value]}
         if type(value) is dict:
-            return {"D": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()]}
+            return {
+                "D": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+                ]
+            }
         if type(value) in (set, frozenset):
-            return {"SET": [self.encode(v, depth + 1) for v in value], "fz": type(value) is frozenset}
+            return {
+                "SET": [self.encode(v, depth + 1) for v in value],
+                "fz": type(value) is frozenset,
+            }
         if type(value) is bytes:
             return {"B": self.blob(value)}
         if type(value) is slice:
-            return {"SL": [self.encode(value.start), self.encode(value.stop), self.encode(value.step)]}
+            return {
+                "SL": [self.encode(value.start), self.encode(value.stop), self.encode(value.step)]
+            }
         if value is Ellipsis:
             return {"E": 1}
         if isinstance(value, np.dtype):
@@ -165,22 +174,42 @@ class Encoder:
             return {"TY": next(k for k, v in PLAIN_TYPES.items() if v is value)}
         ref = self.to_ref(value)
         if ref is None:
-            raise TypeError(f"a {type(value).__name__} object cannot be passed to the other process")
+            raise TypeError(
+                f"a {type(value).__name__} object cannot be passed to the other process"
+            )
         return ref
 
     def array(self, value: np.ndarray) -> dict:
         array = np.asarray(value)  # (np.ascontiguousarray would turn a 0-d array into 1-d)
-        return {"A": self.blob(array.tobytes(order="C")), "dt": array.dtype.str, "sh": list(array.shape)}
+        return {
+            "A": self.blob(array.tobytes(order="C")),
+            "dt": array.dtype.str,
+            "sh": list(array.shape),
+        }
 
     def _scalar(self, value: Any) -> Any:  # subclasses of bool/str (student side only)
         return bool(value) if isinstance(value, bool) else str(value)
 
 
 PLAIN_TYPES: dict[str, type] = {
-    "int": int, "float": float, "bool": bool, "str": str, "complex": complex, "list": list,
-    "tuple": tuple, "dict": dict, "set": set, "bytes": bytes,
-    "float64": np.float64, "float32": np.float32, "float16": np.float16, "int64": np.int64,
-    "int32": np.int32, "int8": np.int8, "uint8": np.uint8, "bool_": np.bool_,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "str": str,
+    "complex": complex,
+    "list": list,
+    "tuple": tuple,
+    "dict": dict,
+    "set": set,
+    "bytes": bytes,
+    "float64": np.float64,
+    "float32": np.float32,
+    "float16": np.float16,
+    "int64": np.int64,
+    "int32": np.int32,
+    "int8": np.int8,
+    "uint8": np.uint8,
+    "bool_": np.bool_,
 }
 
 
@@ -282,7 +311,11 @@ class Decoder:
     def _array(self, value: dict) -> np.ndarray:
         dtype = _dtype(value.get("dt"))
         shape = value.get("sh")
-        if type(shape) is not list or any(type(n) is not int or n < 0 for n in shape) or len(shape) > 32:
+        if (
+            type(shape) is not list
+            or any(type(n) is not int or n < 0 for n in shape)
+            or len(shape) > 32
+        ):
             raise ProtocolError("malformed array shape")
         data = self._blob(value["A"])
         size = 1
@@ -320,7 +353,9 @@ def _dtype(text: Any) -> np.dtype:
     return dtype
 
 
-def arg_paths(args: Any, path: list | None = None, out: dict[int, list] | None = None) -> dict[int, list]:
+def arg_paths(
+    args: Any, path: list | None = None, out: dict[int, list] | None = None
+) -> dict[int, list]:
     """``id()`` -> path of every container reachable in ``args`` (arrays, lists, dicts), so an
     object handed back keeps its identity on the other side."""
     out = {} if out is None else out
@@ -361,7 +396,9 @@ class SharedArrays:
         self.snapshots: dict[int, bytes] = {}
         self.dropped: list[int] = []
         self.pinned: list[np.ndarray] = []  # weak side: alive at least until unpin()
-        self.pending: list[tuple[int, np.ndarray]] = []  # changes of arrays let go since the last send
+        self.pending: list[
+            tuple[int, np.ndarray]
+        ] = []  # changes of arrays let go since the last send
 
     def _store(self, sid: int, array: np.ndarray) -> None:
         import weakref

@@ -22,7 +22,9 @@ class OpCounter(np.ndarray):
     def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
         plain = [i.view(np.ndarray) if isinstance(i, OpCounter) else i for i in inputs]
         if out is not None:
-            kwargs["out"] = tuple(o.view(np.ndarray) if isinstance(o, OpCounter) else o for o in out)
+            kwargs["out"] = tuple(
+                o.view(np.ndarray) if isinstance(o, OpCounter) else o for o in out
+            )
         result = getattr(ufunc, method)(*plain, **kwargs)
         if method == "reduce":
             OpCounter.tally["reduce"] += int(np.size(plain[0]))
