@@ -757,7 +757,8 @@ class Judge:
         for key, sink in (("out", self.out), ("err", self.err)):
             text = reply.get(key)
             if isinstance(text, str) and text:
-                sink.append(text[: self.limits.output_chars])
+                cap = self.limits.output_chars + 200  # room for the worker's "dropped" notice
+                sink.append(text if len(text) <= cap else text[:cap] + "\n[... truncated ...]\n")
 
     def timeout_message(self) -> str:
         if time.monotonic() >= self.submission_deadline:

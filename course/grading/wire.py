@@ -25,7 +25,7 @@ import numpy as np
 HEADER = struct.Struct("!II")  # JSON length, number of blobs
 BLOB = struct.Struct("!Q")
 MAX_JSON = 64 * 2**20
-MAX_MESSAGE = 1 * 2**30
+MAX_MESSAGE = 256 * 2**20
 MAX_DEPTH = 64
 
 # dtypes that carry only numbers, booleans or fixed-width text (never Python objects)
