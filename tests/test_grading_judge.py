@@ -12,7 +12,10 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-IMPORTS = "import inspect\nimport numpy as np\nfrom course.checks import check_close, check_raises, check_true"
+IMPORTS = (
+    "import inspect\nimport numpy as np\n"
+    "from course.checks import check_close, check_raises, check_true"
+)
 
 
 def notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
@@ -44,7 +47,8 @@ def test_exceptions_keep_their_builtin_class_and_message():
         notebook(
             (
                 "code",
-                "def f(x):\n    if x < 0:\n        raise ValueError('x must be >= 0')\n    return {'a': 1}[x]",
+                "def f(x):\n    if x < 0:\n        raise ValueError('x must be >= 0')\n"
+                "    return {'a': 1}[x]",
             ),
             ("test", "check_raises(lambda: f(-1), ValueError, 'f(-1)', contains=['x must be'])"),
             ("test", "try:\n    f(3)\nexcept KeyError as e:\n    assert str(e) == '3', str(e)"),
@@ -84,7 +88,8 @@ def test_in_place_changes_and_callbacks_see_the_same_arrays():
                 "def bump(a):\n    a += 1\n"
                 "def numerical_gradient(f, x, eps=1e-6):\n    g = np.zeros_like(x)\n"
                 "    for i in range(x.size):\n        old = x[i]\n        x[i] = old + eps\n"
-                "        plus = f()\n        x[i] = old - eps\n        minus = f()\n        x[i] = old\n"
+                "        plus = f()\n        x[i] = old - eps\n        minus = f()\n"
+                "        x[i] = old\n"
                 "        g[i] = (plus - minus) / (2 * eps)\n    return g\n"
                 "class Model:\n    def __init__(self):\n        self.w = np.zeros(2)\n"
                 "    def out(self):\n        return float(self.w.sum())",
@@ -92,7 +97,8 @@ def test_in_place_changes_and_callbacks_see_the_same_arrays():
             ("test", "v = np.zeros(3)\nbump(v)\ncheck_close(v, [1, 1, 1], 'bumped')"),
             (
                 "test",
-                "x = np.array([1.0, 2.0])\ncheck_close(numerical_gradient(lambda: float(np.sum(x ** 2)), x),"
+                "x = np.array([1.0, 2.0])\n"
+                "check_close(numerical_gradient(lambda: float(np.sum(x ** 2)), x),"
                 " [2.0, 4.0], 'gradient', rtol=1e-5)",
             ),
             (
@@ -109,7 +115,8 @@ def test_source_checks_read_the_submitted_cell_text():
         notebook(
             (
                 "code",
-                "import inspect as _i\n_i.getsource = lambda f: 'def matmul(a, b):\\n    return loops'\n"
+                "import inspect as _i\n"
+                "_i.getsource = lambda f: 'def matmul(a, b):\\n    return loops'\n"
                 "def matmul(a, b):\n    return a @ b",
             ),
             ("test", "assert '@' in inspect.getsource(matmul)"),
