@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -33,6 +34,8 @@ def run_cli(*args: str, env_file=None) -> subprocess.CompletedProcess:
         (["solution", "one"], "exercise should look like 1.1"),
         (["solution", "1.9"], "exercise 1.9 has no reference solution"),
         (["progress", "--dir", "/nonexistent"], "no folder /nonexistent"),
+        (["grade", "ch99"], "unknown chapter 'ch99'"),
+        (["grade", "ch01", "--course-dir", "/nonexistent"], "no release notebook"),
     ],
 )
 def test_bad_input_gets_one_clear_line(args, message):
@@ -120,3 +123,44 @@ def test_record_marks_only_new_passes(tmp_path):
     assert progress.cached_results(data, notebook) == {"1.1": "passed", "1.2": "failed"}
     notebook.write_text('{"changed": 1}')
     assert progress.cached_results(data, notebook) is None
+
+
+@pytest.mark.slow
+def test_grade_command_grades_a_class_and_reports(tmp_path):
+    """The instructor's command end to end on a tiny class: a full solution, an untouched
+    notebook and a file that is not a notebook; the batch goes on, the broken one is flagged."""
+    from tests.grading_tools import make_course, submit
+
+    chapter = "ch01_softmax"
+    course = make_course(tmp_path, chapter)
+    submit(course, chapter, "ada", fill_answers(release_nb(chapter), source_nb(chapter)))
+    submit(course, chapter, "bob", release_nb(chapter))
+    submit(course, chapter, "eve", b"{ this is not json")
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "course",
+            "grade",
+            "ch01",
+            "--course-dir",
+            str(course),
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stderr == ""
+    rows = {line.split()[0]: line.split() for line in proc.stdout.splitlines() if line.split()}
+    assert rows["ada"][1:3] == ["10", "10"] and rows["bob"][1:3] == ["0", "10"]
+    assert "unreadable" in rows["eve"][-1] + " ".join(rows["eve"])
+    assert "3 graded, 0 failed" in proc.stdout and "isolation:" in proc.stdout
+    questions = (course / "exports" / f"{chapter}-questions.csv").read_text(encoding="utf-8")
+    assert questions.count("\n") == 4  # header and three students
+    for student in ("ada", "bob", "eve"):
+        assert (course / "feedback" / student / chapter / f"{chapter}.html").exists()
