@@ -2,10 +2,17 @@
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
 
-from course.nbgrader_ext import HideHiddenTests
+from course.nbgrader_ext import HideHiddenTests, JudgeExecute
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
@@ -18,6 +25,20 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # A chapter notebook runs in seconds; training cells in the fast setting in well under a minute.
 c.Execute.timeout = 180
 c.Execute.interrupt_on_timeout = True
+
+# Autograde never runs student code in the grader's process: the course's judge runs the tests and
+# a sandboxed worker runs the student's code (course/grading/). This covers `nbgrader autograde`
+# and formgrader's button too; `python -m course grade` adds the submission rebuild, parallel
+# workers, limits and the exports. nbgrader's default list, with JudgeExecute for Execute:
+c.Autograde.autograde_preprocessors = [
+    JudgeExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
 
 # Small data files (the ch11 checkpoint) must reach students; nbgrader skips files over the limit.
 c.CourseDirectory.max_file_size = 5_000_000

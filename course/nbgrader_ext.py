@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from nbgrader.utils import is_grade
 
@@ -27,3 +32,40 @@ class HideHiddenTests(NbGraderPreprocessor):
                     evalue = output.get("evalue", "")
                     output["traceback"] = [f"{output.get('ename', 'Error')}: {evalue}"]
         return nb, resources
+
+
+class JudgeExecute(NbGraderPreprocessor):
+    """Stands in for nbgrader's ``Execute`` in autograde: the test cells run in the course's judge
+    and the student's code in a sandboxed worker (``course.grading``). It fills every code cell's
+    outputs the way a kernel would, so nbgrader's ``SaveAutoGrades`` scores the test cells by its
+    usual rule (an error or stderr output scores 0).
+
+    ``python -m course grade`` sets up the context (limits, worker slot, what to hide) for each of
+    its workers; a plain ``nbgrader autograde`` (or formgrader's autograde button) gets a default
+    one, so student code never runs in the grader's process whichever way grading starts.
+    """
+
+    def preprocess(self, nb, resources):
+        from course.grading import batch
+        from course.grading.judge import Judge
+
+        context = batch.CONTEXT or batch.standalone_context(self.config, resources)
+        chapter = resources["nbgrader"]["assignment"]
+        release_dir = context.course_dir / "release" / chapter
+        release = nbformat.read(release_dir / f"{chapter}.ipynb", as_version=4)
+        workdir = Path(tempfile.mkdtemp(prefix="w", dir=context.scratch))
+        judge = Judge(
+            release_dir,
+            context.limits,
+            hide=context.hide_for(chapter, release),
+            slot=context.slot,
+            isolation=context.isolation,
+            workdir=workdir,
+            log_path=context.scratch / f"worker-{context.slot}.log",
+        )
+        try:
+            result = judge.run(nb, release)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        context.notes.extend(result.notes)
+        return result.nb, resources

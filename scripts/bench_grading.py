@@ -103,6 +103,12 @@ def main() -> None:
     plain, course = base / "plain", base / "course"
     shutil.copytree(template, plain)
     shutil.copytree(template, course)
+    with (plain / "nbgrader_config.py").open("a") as config:  # nbgrader's own kernel executor
+        config.write(
+            "\nfrom nbgrader.converters import Autograde as _Autograde\n"
+            "c.Autograde.autograde_preprocessors = "
+            "_Autograde.class_traits()['autograde_preprocessors'].default()\n"
+        )
 
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     start = time.monotonic()

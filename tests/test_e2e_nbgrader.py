@@ -163,6 +163,10 @@ def test_plain_nbgrader_scores_like_the_in_process_executor(tmp_path):
         pipe, tmp_path, chapter, "partial", lambda nb: fill_answers(nb, reference, partial_ids)
     )
     pipe.collect(chapter)
+    from nbgrader.converters import Autograde  # nbgrader's own executor, not the course's judge
+
+    defaults = Autograde.class_traits()["autograde_preprocessors"].default()
+    pipe.config.Autograde.autograde_preprocessors = defaults
     pipe.autograde(chapter, "partial")
     outcomes = naive_outcomes(chapter, mine)
     assert 0 < pipe.scores(chapter)["partial"].auto == sum(o.score for o in outcomes)

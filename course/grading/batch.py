@@ -32,7 +32,7 @@ from typing import Any
 
 import nbformat
 
-from course.grading.judge import GradingLimits, Judge, trusted_imports
+from course.grading.judge import GradingLimits, trusted_imports
 from course.grading.report import (
     Progress,
     SubmissionResult,
@@ -54,53 +54,36 @@ class BatchError(Exception):
 
 @dataclass
 class WorkerContext:
-    """What a grading worker needs; set once per worker process, read by :class:`JudgeExecute`."""
+    """What the judge needs in a grading process; read by ``course.nbgrader_ext.JudgeExecute``."""
 
     course_dir: Path
-    chapter: str
+    exchange_dir: Path
     limits: GradingLimits
-    hide: list[Path]
     slot: int
     isolation: str | None
     scratch: Path
     notes: list[str] = field(default_factory=list)
 
+    def hide_for(self, chapter: str, release: nbformat.NotebookNode) -> list[Path]:
+        keep_reference = any("course.reference" in line for line in trusted_imports(release))
+        return hidden_paths(self.course_dir, self.exchange_dir, self.scratch, keep_reference)
+
 
 CONTEXT: WorkerContext | None = None
 
 
-def _judge_execute_class():
-    """nbgrader's preprocessor that runs the judge (built lazily: importing nbgrader is slow)."""
-    from nbgrader.preprocessors import NbGraderPreprocessor
+def standalone_context(config, resources) -> WorkerContext:
+    """The context of a plain ``nbgrader autograde`` run (no ``python -m course grade`` around
+    it): default limits, slot 0, a scratch folder that lives as long as the process."""
+    global CONTEXT
+    from nbgrader.coursedir import CourseDirectory
 
-    class JudgeExecute(NbGraderPreprocessor):
-        """Stands in for nbgrader's ``Execute``: fills every code cell's outputs the way a kernel
-        would, so nbgrader's ``SaveAutoGrades`` scores the test cells by its usual rule."""
-
-        def preprocess(self, nb, resources):
-            context = CONTEXT
-            if context is None:
-                raise RuntimeError("JudgeExecute runs only inside `python -m course grade`")
-            release_dir = context.course_dir / "release" / context.chapter
-            release = nbformat.read(release_dir / f"{context.chapter}.ipynb", as_version=4)
-            workdir = Path(tempfile.mkdtemp(prefix="w", dir=context.scratch))
-            judge = Judge(
-                release_dir,
-                context.limits,
-                hide=context.hide,
-                slot=context.slot,
-                isolation=context.isolation,
-                workdir=workdir,
-                log_path=context.scratch / f"worker-{context.slot}.log",
-            )
-            try:
-                result = judge.run(nb, release)
-            finally:
-                shutil.rmtree(workdir, ignore_errors=True)
-            context.notes.extend(result.notes)
-            return result.nb, resources
-
-    return JudgeExecute
+    root = Path(CourseDirectory(config=config).root).resolve()
+    exchange = Path(config.Exchange.root) if "root" in config.Exchange else root / ".exchange"
+    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
+    os.chmod(scratch, 0o711)
+    CONTEXT = WorkerContext(root, exchange.resolve(), GradingLimits(), 0, None, scratch)
+    return CONTEXT
 
 
 # --------------------------------------------------------------------------- worker process
@@ -116,13 +99,14 @@ def _configure(course_dir: Path, exchange_dir: Path):
         SaveAutoGrades,
     )
 
+    from course.nbgrader_ext import JudgeExecute
     from course.pipeline import load_config
 
     config = load_config(course_dir, exchange_dir)
     config.CourseDirectory.submitted_directory = str(MIRROR)
     config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}?timeout=120"
     config.Autograde.autograde_preprocessors = [
-        _judge_execute_class(),
+        JudgeExecute,
         IgnorePattern,
         ClearMetadataPreprocessor,
         LimitOutput,
@@ -139,7 +123,6 @@ def _worker_main(
     exchange_dir: str,
     chapter: str,
     limits: GradingLimits,
-    hide: list[str],
     slot: int,
     isolation: str | None,
     scratch: str,
@@ -158,9 +141,7 @@ def _worker_main(
         os.chdir(root)
         coursedir = CourseDirectory(config=config)
         api = NbGraderAPI(coursedir=coursedir, config=config)
-        CONTEXT = WorkerContext(
-            root, chapter, limits, [Path(p) for p in hide], slot, isolation, Path(scratch)
-        )
+        CONTEXT = WorkerContext(root, Path(exchange_dir), limits, slot, isolation, Path(scratch))
         conn.send({"ready": True})
         while True:
             student = conn.recv()
@@ -204,7 +185,7 @@ class _Worker:
         parent, child = ctx.Pipe()
         self.conn = parent
         self.process = ctx.Process(
-            target=_worker_main, args=(child, *args[:5], slot, *args[5:]), daemon=True
+            target=_worker_main, args=(child, *args[:4], slot, *args[4:]), daemon=True
         )
         self.process.start()
         child.close()
@@ -353,8 +334,6 @@ def grade_chapter(
 
     scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(scratch, 0o711)
-    keep_reference = any("course.reference" in line for line in trusted_imports(release))
-    hide = [str(p) for p in hidden_paths(course_dir, exchange_dir, scratch, keep_reference)]
     results: dict[str, SubmissionResult] = {}
     progress = Progress(len(available), chapter, stream=progress_stream)
     start = time.monotonic()
@@ -364,7 +343,6 @@ def grade_chapter(
             exchange_dir,
             chapter,
             limits,
-            hide,
             isolation,
             scratch,
             feedback,
@@ -416,7 +394,6 @@ def _run_pool(
     exchange_dir,
     chapter,
     limits,
-    hide,
     isolation,
     scratch,
     feedback,
@@ -435,7 +412,6 @@ def _run_pool(
         str(exchange_dir),
         chapter,
         limits,
-        hide,
         isolation,
         str(scratch),
         feedback,
