@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
@@ -230,8 +231,9 @@ def cmd_solution(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from course.grading.batch import BatchError, grade_chapter, last_summary
+    from course.grading.batch import BatchError, grade_chapter
     from course.grading.judge import GradingLimits
+    from course.grading.report import summary_table
     from course.grading.sandbox import isolation, why_unavailable
 
     chapter = find_chapter(args.chapter).name
@@ -249,6 +251,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         submission_timeout=args.timeout,
         memory_bytes=int(args.memory_gb * 2**30),
     )
+    start = time.monotonic()
     try:
         results = grade_chapter(
             root,
@@ -260,7 +263,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         )
     except BatchError as exc:
         raise UserError(str(exc)) from None
-    print(last_summary(chapter))
+    print(summary_table(chapter, list(results.values()), time.monotonic() - start))
     print(f"isolation: {level}")
     print(
         f"exports: {root / 'exports' / 'grades.csv'}, "

@@ -36,7 +36,6 @@ from course.grading.judge import GradingLimits, trusted_imports
 from course.grading.report import (
     Progress,
     SubmissionResult,
-    summary_table,
     write_per_question_csv,
 )
 from course.paths import PACKAGE_DIR
@@ -336,7 +335,6 @@ def grade_chapter(
     os.chmod(scratch, 0o711)
     results: dict[str, SubmissionResult] = {}
     progress = Progress(len(available), chapter, stream=progress_stream)
-    start = time.monotonic()
     try:
         _run_pool(
             course_dir,
@@ -359,18 +357,7 @@ def grade_chapter(
         export_grades(
             course_dir, exchange_dir, chapter, {s: r.reasons() for s, r in results.items()}
         )
-    results_sorted = {s: results[s] for s in available}
-    _grading_summary[chapter] = summary_table(
-        chapter, list(results_sorted.values()), time.monotonic() - start
-    )
-    return results_sorted
-
-
-_grading_summary: dict[str, str] = {}
-
-
-def last_summary(chapter: str) -> str:
-    return _grading_summary.get(chapter, "")
+    return {s: results[s] for s in available}
 
 
 def export_grades(
