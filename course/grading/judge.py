@@ -912,6 +912,7 @@ class Judge:
             ename, _, evalue = error.partition(": ")
             if not evalue and not ename.isidentifier():
                 ename, evalue = "Error", error
+            ename = ename.rsplit(".", 1)[-1]  # CheckFailed, as a kernel shows it
             outputs.append(
                 nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[error])
             )
