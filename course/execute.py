@@ -307,9 +307,12 @@ def run_in_process(
     return outcomes
 
 
-def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[str, str]:
+def exec_captured(code, namespace: dict, timeout: float) -> tuple[BaseException | None, str, str]:
+    """Run ``code`` (source text or a code object) in ``namespace`` with nbgrader's conventions:
+    stdout and stderr captured, warnings printed to stderr (so they score 0), deprecation noise
+    ignored, a wall-clock limit. Returns the exception it raised (or None), stdout, stderr."""
     out, err = io.StringIO(), io.StringIO()
-    error = ""
+    error: BaseException | None = None
     with (
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
@@ -321,14 +324,28 @@ def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[s
         warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
         warnings.showwarning = _warning_to_stderr
         try:
-            with _time_limit(timeout):
-                exec(compile(source, name, "exec"), namespace)
+            with _time_limit(int(timeout)):
+                exec(code, namespace)
         except KeyboardInterrupt:
             raise
         except BaseException as exc:  # noqa: BLE001 - a cell may raise anything, even SystemExit
-            lines = traceback.format_exception_only(type(exc), exc)
-            error = " ".join(" ".join(lines).split())
-    return error, err.getvalue()
+            error = exc
+    return error, out.getvalue(), err.getvalue()
+
+
+def describe_error(exc: BaseException) -> str:
+    """``ValueError: message`` on one line (how a failing cell is reported)."""
+    lines = traceback.format_exception_only(type(exc), exc)
+    return " ".join(" ".join(lines).split())
+
+
+def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[str, str]:
+    try:
+        code = compile(source, name, "exec")
+    except SyntaxError as exc:
+        return describe_error(exc), ""
+    error, _, stderr = exec_captured(code, namespace, timeout)
+    return (describe_error(error) if error is not None else ""), stderr
 
 
 def _warning_to_stderr(message, category, filename, lineno, file=None, line=None) -> None:
