@@ -150,3 +150,26 @@ def test_output_is_capped():
     )
     text = result.nb.cells[1].outputs[0]["text"]
     assert len(text) < 1200 and "more characters of output dropped" in text
+
+
+def test_operators_on_student_objects_run_in_the_worker():
+    outcomes, _ = judge(
+        notebook(
+            (
+                "code",
+                "class Vec:\n    def __init__(self, xs):\n        self.xs = np.asarray(xs, float)\n"
+                "    def __add__(self, other):\n        return self.xs + other\n"
+                "    def __rmul__(self, k):\n        return k * self.xs\n"
+                "    def __neg__(self):\n        return -self.xs\n"
+                "    def __len__(self):\n        return len(self.xs)\n"
+                "    def __getitem__(self, i):\n        return float(self.xs[i])",
+            ),
+            (
+                "test",
+                "v = Vec([1, 2])\ncheck_close(v + 1, [2, 3], 'v + 1')\n"
+                "check_close(3 * v, [3, 6], '3 * v')\ncheck_close(-v, [-1, -2], '-v')\n"
+                "check_true(len(v) == 2 and v[1] == 2.0 and list(v) == [1.0, 2.0], 'sequence')",
+            ),
+        )
+    )
+    assert outcomes["test_1"].passed, outcomes["test_1"].message

@@ -23,6 +23,8 @@ import numpy as np
 
 from course.execute import CellTimeout
 from course.grading.wire import (
+    BINARY_OPERATORS,
+    UNARY_OPERATORS,
     Channel,
     ChannelClosed,
     Decoder,
@@ -225,26 +227,11 @@ def _unary(name: str):
     return method
 
 
-for _name in (
-    "add",
-    "sub",
-    "mul",
-    "truediv",
-    "floordiv",
-    "mod",
-    "pow",
-    "matmul",
-    "and",
-    "or",
-    "xor",
-    "lshift",
-    "rshift",
-):
-    _op = _name + "_" if _name in ("and", "or") else _name
-    setattr(Remote, f"__{_name}__", _binary(_op, False))
-    setattr(Remote, f"__r{_name}__", _binary(_op, True))
-for _name in ("neg", "pos", "abs", "invert"):
-    setattr(Remote, f"__{_name}__", _unary(_name))
+for _op in BINARY_OPERATORS:
+    setattr(Remote, f"__{_op.rstrip('_')}__", _binary(_op, False))
+    setattr(Remote, f"__r{_op.rstrip('_')}__", _binary(_op, True))
+for _op in UNARY_OPERATORS:
+    setattr(Remote, f"__{_op}__", _unary(_op))
 
 
 def _plain(value: Any, kind: type, what: str) -> Any:

@@ -25,27 +25,19 @@ from typing import Any
 
 import numpy as np
 
-from course.grading.wire import Channel, ChannelClosed, Decoder, Encoder, SharedArrays, arg_paths
+from course.grading.wire import (
+    BINARY_OPERATORS,
+    UNARY_OPERATORS,
+    Channel,
+    ChannelClosed,
+    Decoder,
+    Encoder,
+    SharedArrays,
+    arg_paths,
+)
 
-BINARY = {
-    name: getattr(operator, name)
-    for name in (
-        "add",
-        "sub",
-        "mul",
-        "truediv",
-        "floordiv",
-        "mod",
-        "pow",
-        "matmul",
-        "and_",
-        "or_",
-        "xor",
-        "lshift",
-        "rshift",
-    )
-}
-UNARY = {"neg": operator.neg, "pos": operator.pos, "abs": operator.abs, "invert": operator.invert}
+BINARY = {name: getattr(operator, name) for name in BINARY_OPERATORS}
+UNARY = {name: getattr(operator, name) for name in UNARY_OPERATORS}
 
 
 class CappedText(io.TextIOBase):

@@ -32,6 +32,14 @@ MAX_DEPTH = 64
 ALLOWED_KINDS = set("biufcU")
 
 
+# Operators a proxy forwards, by their ``operator`` module names (``and_`` is ``a & b``).
+BINARY_OPERATORS = (
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
+    "and_", "or_", "xor", "lshift", "rshift",
+)  # fmt: skip
+UNARY_OPERATORS = ("neg", "pos", "abs", "invert")
+
+
 class ProtocolError(Exception):
     """The other side sent something that is not a well-formed message of plain data."""
 
