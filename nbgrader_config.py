@@ -2,17 +2,10 @@
 
 import os
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import (
-    AssignLatePenalties,
-    CheckCellMetadata,
-    GetGrades,
-    IgnorePattern,
-    LimitOutput,
-    SaveAutoGrades,
-)
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
 
-from course.nbgrader_ext import HideHiddenTests, JudgeExecute
+from course.nbgrader_ext import HideHiddenTests, autograde_preprocessors
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
@@ -30,15 +23,7 @@ c.Execute.interrupt_on_timeout = True
 # a sandboxed worker runs the student's code (course/grading/). This covers `nbgrader autograde`
 # and formgrader's button too; `python -m course grade` adds the submission rebuild, parallel
 # workers, limits and the exports. nbgrader's default list, with JudgeExecute for Execute:
-c.Autograde.autograde_preprocessors = [
-    JudgeExecute,
-    IgnorePattern,
-    ClearMetadataPreprocessor,
-    LimitOutput,
-    SaveAutoGrades,
-    AssignLatePenalties,
-    CheckCellMetadata,
-]
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
 
 # Small data files (the ch11 checkpoint) must reach students; nbgrader skips files over the limit.
 c.CourseDirectory.max_file_size = 5_000_000

@@ -34,6 +34,21 @@ class HideHiddenTests(NbGraderPreprocessor):
         return nb, resources
 
 
+def nbgrader_autograde_preprocessors() -> list:
+    """nbgrader's own default ``Autograde.autograde_preprocessors`` (its kernel ``Execute``)."""
+    from nbgrader.converters import Autograde
+
+    return list(Autograde.class_traits()["autograde_preprocessors"].default())
+
+
+def autograde_preprocessors() -> list:
+    """nbgrader's defaults with :class:`JudgeExecute` in place of ``Execute``: what the course
+    autogrades with, from ``nbgrader autograde`` and from ``python -m course grade``."""
+    from nbgrader.preprocessors import Execute
+
+    return [JudgeExecute if p is Execute else p for p in nbgrader_autograde_preprocessors()]
+
+
 class JudgeExecute(NbGraderPreprocessor):
     """Stands in for nbgrader's ``Execute`` in autograde: the test cells run in the course's judge
     and the student's code in a sandboxed worker (``course.grading``). It fills every code cell's

@@ -105,9 +105,8 @@ def main() -> None:
     shutil.copytree(template, course)
     with (plain / "nbgrader_config.py").open("a") as config:  # nbgrader's own kernel executor
         config.write(
-            "\nfrom nbgrader.converters import Autograde as _Autograde\n"
-            "c.Autograde.autograde_preprocessors = "
-            "_Autograde.class_traits()['autograde_preprocessors'].default()\n"
+            "\nfrom course.nbgrader_ext import nbgrader_autograde_preprocessors\n"
+            "c.Autograde.autograde_preprocessors = nbgrader_autograde_preprocessors()\n"
         )
 
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}

@@ -20,6 +20,7 @@ from course.authoring import without_solution_markers
 from course.execute import run_in_process
 from course.grading.batch import grade_chapter
 from course.grading.judge import GradingLimits
+from course.nbgrader_ext import nbgrader_autograde_preprocessors
 from course.pipeline import Pipeline
 from tests.conftest import ROOT, WRITTEN, cells, mutants, source_nb
 from tests.nbtools import HIDDEN, answer_cells, code_answer_ids, fill_answers, secret_lines
@@ -163,10 +164,8 @@ def test_plain_nbgrader_scores_like_the_in_process_executor(tmp_path):
         pipe, tmp_path, chapter, "partial", lambda nb: fill_answers(nb, reference, partial_ids)
     )
     pipe.collect(chapter)
-    from nbgrader.converters import Autograde  # nbgrader's own executor, not the course's judge
-
-    defaults = Autograde.class_traits()["autograde_preprocessors"].default()
-    pipe.config.Autograde.autograde_preprocessors = defaults
+    # nbgrader's own executor, not the course's judge
+    pipe.config.Autograde.autograde_preprocessors = nbgrader_autograde_preprocessors()
     pipe.autograde(chapter, "partial")
     outcomes = naive_outcomes(chapter, mine)
     assert 0 < pipe.scores(chapter)["partial"].auto == sum(o.score for o in outcomes)

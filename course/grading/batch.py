@@ -89,30 +89,16 @@ def standalone_context(config, resources) -> WorkerContext:
 
 
 def _configure(course_dir: Path, exchange_dir: Path):
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (
-        AssignLatePenalties,
-        CheckCellMetadata,
-        IgnorePattern,
-        LimitOutput,
-        SaveAutoGrades,
-    )
-
-    from course.nbgrader_ext import JudgeExecute
+    """The course's nbgrader config for a grading worker: rebuilt submissions as input, a
+    gradebook that waits for its lock, and the judge as executor (also when the course's own
+    ``nbgrader_config.py`` predates it)."""
+    from course.nbgrader_ext import autograde_preprocessors
     from course.pipeline import load_config
 
     config = load_config(course_dir, exchange_dir)
     config.CourseDirectory.submitted_directory = str(MIRROR)
     config.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}?timeout=120"
-    config.Autograde.autograde_preprocessors = [
-        JudgeExecute,
-        IgnorePattern,
-        ClearMetadataPreprocessor,
-        LimitOutput,
-        SaveAutoGrades,
-        AssignLatePenalties,
-        CheckCellMetadata,
-    ]
+    config.Autograde.autograde_preprocessors = autograde_preprocessors()
     return config
 
 
