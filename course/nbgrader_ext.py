@@ -6,7 +6,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from nbgrader.utils import is_grade
 
@@ -65,14 +64,12 @@ class JudgeExecute(NbGraderPreprocessor):
         from course.grading.judge import Judge
 
         context = batch.CONTEXT or batch.standalone_context(self.config, resources)
-        chapter = resources["nbgrader"]["assignment"]
-        release_dir = context.course_dir / "release" / chapter
-        release = nbformat.read(release_dir / f"{chapter}.ipynb", as_version=4)
+        release_dir, release, hide = context.chapter(resources["nbgrader"]["assignment"])
         workdir = Path(tempfile.mkdtemp(prefix="w", dir=context.scratch))
         judge = Judge(
             release_dir,
             context.limits,
-            hide=context.hide_for(chapter, release),
+            hide=hide,
             slot=context.slot,
             isolation=context.isolation,
             workdir=workdir,

@@ -62,10 +62,36 @@ class WorkerContext:
     isolation: str | None
     scratch: Path
     notes: list[str] = field(default_factory=list)
+    _chapters: dict = field(default_factory=dict)
 
-    def hide_for(self, chapter: str, release: nbformat.NotebookNode) -> list[Path]:
-        keep_reference = any("course.reference" in line for line in trusted_imports(release))
-        return hidden_paths(self.course_dir, self.exchange_dir, self.scratch, keep_reference)
+    def chapter(self, chapter: str) -> tuple[Path, nbformat.NotebookNode, list[Path]]:
+        """The chapter's release folder, its release notebook and what the worker must not see,
+        read once per grading process (not once per submission)."""
+        if chapter not in self._chapters:
+            release_dir = self.course_dir / "release" / chapter
+            release = nbformat.read(release_dir / f"{chapter}.ipynb", as_version=4)
+            keep_reference = any("course.reference" in line for line in trusted_imports(release))
+            hide = hidden_paths(self.course_dir, self.exchange_dir, self.scratch, keep_reference)
+            self._chapters[chapter] = (release_dir, release, hide)
+        return self._chapters[chapter]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One run of the grade command: what every grading worker is told."""
+
+    course_dir: Path
+    exchange_dir: Path
+    chapter: str
+    limits: GradingLimits
+    isolation: str | None
+    scratch: Path
+    feedback: bool
+
+    def worker_context(self, slot: int) -> WorkerContext:
+        return WorkerContext(
+            self.course_dir, self.exchange_dir, self.limits, slot, self.isolation, self.scratch
+        )
 
 
 CONTEXT: WorkerContext | None = None
@@ -102,17 +128,7 @@ def _configure(course_dir: Path, exchange_dir: Path):
     return config
 
 
-def _worker_main(
-    conn,
-    course_dir: str,
-    exchange_dir: str,
-    chapter: str,
-    limits: GradingLimits,
-    slot: int,
-    isolation: str | None,
-    scratch: str,
-    feedback: bool,
-) -> None:
+def _worker_main(conn, batch: Batch, slot: int) -> None:
     global CONTEXT
     import logging
 
@@ -121,12 +137,12 @@ def _worker_main(
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        root = Path(course_dir)
-        config = _configure(root, Path(exchange_dir))
-        os.chdir(root)
+        config = _configure(batch.course_dir, batch.exchange_dir)
+        os.chdir(batch.course_dir)
         coursedir = CourseDirectory(config=config)
         api = NbGraderAPI(coursedir=coursedir, config=config)
-        CONTEXT = WorkerContext(root, Path(exchange_dir), limits, slot, isolation, Path(scratch))
+        CONTEXT = batch.worker_context(slot)
+        chapter = batch.chapter
         conn.send({"ready": True})
         while True:
             student = conn.recv()
@@ -141,7 +157,7 @@ def _worker_main(
                     error = _last_line(
                         result.get("error") or result.get("log") or "autograde failed"
                     )
-                elif feedback:
+                elif batch.feedback:
                     result = api.generate_feedback(chapter, student, force=True)
                     if not result.get("success"):
                         error = "feedback: " + _last_line(
@@ -165,13 +181,11 @@ def _last_line(text: str) -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, slot: int, args: tuple):
+    def __init__(self, ctx, batch: Batch, slot: int):
         self.slot = slot
         parent, child = ctx.Pipe()
         self.conn = parent
-        self.process = ctx.Process(
-            target=_worker_main, args=(child, *args[:4], slot, *args[4:]), daemon=True
-        )
+        self.process = ctx.Process(target=_worker_main, args=(child, batch, slot), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -322,20 +336,8 @@ def grade_chapter(
     results: dict[str, SubmissionResult] = {}
     progress = Progress(len(available), chapter, stream=progress_stream)
     try:
-        _run_pool(
-            course_dir,
-            exchange_dir,
-            chapter,
-            limits,
-            isolation,
-            scratch,
-            feedback,
-            available,
-            max(1, jobs),
-            flags,
-            results,
-            progress,
-        )
+        batch = Batch(course_dir, exchange_dir, chapter, limits, isolation, scratch, feedback)
+        _run_pool(batch, available, max(1, jobs), flags, results, progress)
     finally:
         progress.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -363,39 +365,24 @@ def export_grades(
 
 
 def _run_pool(
-    course_dir,
-    exchange_dir,
-    chapter,
-    limits,
-    isolation,
-    scratch,
-    feedback,
-    students,
-    jobs,
-    flags,
-    results,
-    progress,
+    batch: Batch,
+    students: list[str],
+    jobs: int,
+    flags: dict[str, list[str]],
+    results: dict[str, SubmissionResult],
+    progress: Progress,
 ) -> None:
     # fork: a worker starts in milliseconds with this process's imports, and needs no importable
     # __main__ (spawn re-imports it, which breaks under scripts and test runners)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    args = (
-        str(course_dir),
-        str(exchange_dir),
-        chapter,
-        limits,
-        isolation,
-        str(scratch),
-        feedback,
-    )
     queue = list(students)
-    workers = [_Worker(ctx, slot, args) for slot in range(min(jobs, len(queue)) or 0)]
+    workers = [_Worker(ctx, batch, slot) for slot in range(min(jobs, len(queue)))]
 
     def finish(student: str, error: str, notes: list[str], seconds: float) -> None:
         reasons = list(flags.get(student, [])) + [str(n) for n in notes]
         try:
-            result = _read_scores(course_dir, chapter, student, bool(reasons or error))
+            result = _read_scores(batch.course_dir, batch.chapter, student, bool(reasons or error))
         except Exception as exc:  # noqa: BLE001 - no gradebook entry: autograde never got that far
             result = SubmissionResult(student, 0.0, 0.0)
             error = error or f"{type(exc).__name__}: {exc}"
@@ -432,7 +419,7 @@ def _run_pool(
                 continue
             overdue = (
                 worker.student
-                and time.monotonic() - worker.started > limits.submission_timeout + GRACE
+                and time.monotonic() - worker.started > batch.limits.submission_timeout + GRACE
             )
             if not worker.process.is_alive() or overdue:
                 reason = (
@@ -445,6 +432,6 @@ def _run_pool(
                 if worker.student:
                     finish(worker.student, reason, [], time.monotonic() - worker.started)
                 elif not worker.ready:
-                    raise BatchError(f"a grading worker could not start ({reason}); see {scratch}")
+                    raise BatchError(f"a grading worker could not start ({reason})")
                 if queue:
-                    workers.append(_Worker(ctx, worker.slot, args))
+                    workers.append(_Worker(ctx, batch, worker.slot))
