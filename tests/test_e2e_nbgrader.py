@@ -169,3 +169,26 @@ def test_plain_nbgrader_scores_like_the_in_process_executor(tmp_path):
     pipe.autograde(chapter, "partial")
     outcomes = naive_outcomes(chapter, mine)
     assert 0 < pipe.scores(chapter)["partial"].auto == sum(o.score for o in outcomes)
+
+
+def test_plain_nbgrader_autograde_runs_the_judge(tmp_path):
+    """``nbgrader autograde`` itself (here through its API, with the course's config) grades with
+    the judge: a wrong softmax scores the same with or without numpy's comparisons patched to
+    always agree (under nbgrader's own executor the patch gains points)."""
+    chapter = "ch01_softmax"
+    course, pipe = make_course(tmp_path, chapter)
+    wrong = {"ex_1_1_softmax": "def softmax(x, axis=-1):\n    return np.asarray(x, dtype=float)"}
+    patch = "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True"
+
+    def cheat(nb):
+        nb = with_answers(nb, wrong)
+        nb.cells.insert(2, nbformat.v4.new_code_cell(patch))
+        return nb
+
+    hand_in(pipe, tmp_path, chapter, "cheat", cheat)
+    hand_in(pipe, tmp_path, chapter, "control", lambda nb: with_answers(nb, wrong))
+    pipe.collect(chapter)
+    for student in ("cheat", "control"):
+        pipe.autograde(chapter, student)
+    scores = pipe.scores(chapter)
+    assert scores["cheat"].auto == scores["control"].auto
