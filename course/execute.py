@@ -76,15 +76,15 @@ class ExerciseResult:
         return next((c.message for c in self.cells if not c.passed), "")
 
 
+def is_test_cell(cell: nbformat.NotebookNode) -> bool:
+    """An autograded test cell: a code cell with nbgrader ``grade: true`` that is not an answer."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
 def grade_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
-    """The autograded test cells (code cells with nbgrader ``grade: true``)."""
-    return [
-        c
-        for c in nb.cells
-        if c.cell_type == "code"
-        and c.get("metadata", {}).get("nbgrader", {}).get("grade")
-        and not c.metadata["nbgrader"].get("solution")
-    ]
+    """The autograded test cells of ``nb``."""
+    return [c for c in nb.cells if is_test_cell(c)]
 
 
 def exercise_of(grade_id: str) -> str | None:
@@ -238,7 +238,8 @@ def _notebook_environment(cwd: Path) -> Iterator[None]:
         os.chdir(old_cwd)
 
 
-def _display(*objects, **kwargs) -> None:
+def display_repr(*objects, **kwargs) -> None:
+    """``display`` outside IPython: print each object's repr."""
     for obj in objects:
         print(repr(obj))
 
@@ -265,7 +266,7 @@ def run_in_process(
         raise KeyError(f"no cell with grade id {sorted(unknown)} in this notebook")
     if namespace is None:
         namespace = {}
-    namespace.update({"__name__": "__main__", "display": _display})
+    namespace.update({"__name__": "__main__", "display": display_repr})
     last = len(nb.cells) - 1
     if stop_after is not None:
         last = max(
@@ -287,7 +288,7 @@ def run_in_process(
             name = f"<notebook cell {index}>"
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             error, stderr = _exec_cell(source, namespace, name, timeout)
-            if meta.get("grade") and not meta.get("solution"):
+            if is_test_cell(cell):
                 points = float(meta.get("points", 0))
                 if error:
                     outcomes.append(

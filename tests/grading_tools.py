@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.execute import grade_cells
 from course.pipeline import Pipeline
 from tests.conftest import ROOT
 
@@ -107,10 +108,8 @@ def _restored_tests(nb: nbformat.NotebookNode, tests: nbformat.NotebookNode) -> 
     present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells}
     return {
         c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in tests.cells
-        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
-        and not c.metadata["nbgrader"].get("solution")
-        and c.metadata["nbgrader"]["grade_id"] in present
+        for c in grade_cells(tests)
+        if c.metadata["nbgrader"]["grade_id"] in present
     }
 
 

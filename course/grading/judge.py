@@ -37,7 +37,9 @@ from course.execute import (
     CellTimeout,
     clean_stderr,
     describe_error,
+    display_repr,
     exec_captured,
+    is_test_cell,
 )
 from course.grading.proxy import (
     Remote,
@@ -111,11 +113,6 @@ def _names_used(code: types.CodeType) -> set[str]:
     return names
 
 
-def _is_test(cell: nbformat.NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
 class Judge:
     """Grade one notebook: student cells in the worker, test cells here."""
 
@@ -167,7 +164,7 @@ class Judge:
                 target.write_bytes(path.read_bytes())
 
     def _prepare_namespace(self, release: nbformat.NotebookNode) -> None:
-        self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": _display}
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": display_repr}
         for statement in trusted_imports(release):
             with contextlib.suppress(Exception):
                 exec(compile(statement, "<trusted import>", "exec"), self.namespace)
@@ -270,7 +267,7 @@ class Judge:
                 count += 1
                 cell.execution_count = count
                 self.out, self.err = [], []
-                if _is_test(cell):
+                if is_test_cell(cell):
                     error = self._run_test(index, cell)
                     outcomes.append(self._outcome(cell, error))
                 else:
@@ -420,8 +417,3 @@ class Judge:
                 f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}",
             )
         return CellOutcome(meta["grade_id"], points, True)
-
-
-def _display(*objects: Any, **kwargs: Any) -> None:
-    for obj in objects:
-        print(repr(obj))
