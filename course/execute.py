@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import traceback
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from course.authoring import GRADE_ID
+from course.warning_rules import cell_warnings
 
 NOT_IMPLEMENTED = "NotImplementedError"
 
@@ -317,13 +317,8 @@ def exec_captured(code, namespace: dict, timeout: float) -> tuple[BaseException 
     with (
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(err),
-        warnings.catch_warnings(),
+        cell_warnings(),
     ):
-        warnings.resetwarnings()
-        warnings.simplefilter("default")
-        warnings.filterwarnings("ignore", category=DeprecationWarning)
-        warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
-        warnings.showwarning = _warning_to_stderr
         try:
             with _time_limit(int(timeout)):
                 exec(code, namespace)
@@ -347,7 +342,3 @@ def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[s
         return describe_error(exc), ""
     error, _, stderr = exec_captured(code, namespace, timeout)
     return (describe_error(error) if error is not None else ""), stderr
-
-
-def _warning_to_stderr(message, category, filename, lineno, file=None, line=None) -> None:
-    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))

@@ -35,6 +35,7 @@ from course.grading.wire import (
     SharedArrays,
     arg_paths,
 )
+from course.warning_rules import cell_warnings
 
 BINARY = {name: getattr(operator, name) for name in BINARY_OPERATORS}
 UNARY = {name: getattr(operator, name) for name in UNARY_OPERATORS}
@@ -207,13 +208,9 @@ class Worker:
         result, args = None, None
         old_err = np.geterr()
         try:
-            with _redirect(*self.capture), warnings.catch_warnings():
-                warnings.resetwarnings()
-                warnings.simplefilter("default")
-                warnings.filterwarnings("ignore", category=DeprecationWarning)
-                warnings.filterwarnings("ignore", category=PendingDeprecationWarning)
+            with _redirect(*self.capture), cell_warnings():
+                # plt.show() under Agg (pyplot is not patched here: importing it costs 0.7 s)
                 warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
-                warnings.showwarning = _warning_to_stderr
                 if "np" in header:
                     np.seterr(**header["np"])
                 if not synced:
@@ -384,10 +381,6 @@ class _redirect:
 
     def __exit__(self, *exc: Any) -> None:
         sys.stdout, sys.stderr = self.saved
-
-
-def _warning_to_stderr(message, category, filename, lineno, file=None, line=None) -> None:
-    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def main() -> None:
