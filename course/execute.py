@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from course.authoring import GRADE_ID
-from course.warning_rules import cell_warnings
+from course.cellenv import cell_warnings, display_repr
 
 NOT_IMPLEMENTED = "NotImplementedError"
 
@@ -236,12 +236,6 @@ def _notebook_environment(cwd: Path) -> Iterator[None]:
         plt.close("all")
         sys.path[:] = old_path
         os.chdir(old_cwd)
-
-
-def display_repr(*objects, **kwargs) -> None:
-    """``display`` outside IPython: print each object's repr."""
-    for obj in objects:
-        print(repr(obj))
 
 
 def run_in_process(

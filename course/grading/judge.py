@@ -31,13 +31,13 @@ from typing import Any
 
 import nbformat
 
+from course.cellenv import display_repr
 from course.execute import (
     NOT_IMPLEMENTED,
     CellOutcome,
     CellTimeout,
     clean_stderr,
     describe_error,
-    display_repr,
     exec_captured,
     is_test_cell,
 )
@@ -142,6 +142,7 @@ class Judge:
         self.judge_owned: set[str] = set()
         self.student_bound: set[str] = set()
         self.sources: dict[str, str] = {}
+        self.compiled: dict[str, types.CodeType | None] = {}
         self.history: list[tuple[str, str]] = []
         self.out: list[str] = []
         self.err: list[str] = []
@@ -222,9 +223,13 @@ class Judge:
         filename, line, name = info.get("file"), info.get("line"), info.get("code_name")
         if filename not in self.sources or type(line) is not int or not isinstance(name, str):
             return None
-        try:
-            code = compile(self.sources[filename], filename, "exec")
-        except SyntaxError:
+        if filename not in self.compiled:  # once per cell, however many checks ask
+            try:
+                self.compiled[filename] = compile(self.sources[filename], filename, "exec")
+            except SyntaxError:
+                self.compiled[filename] = None
+        code = self.compiled[filename]
+        if code is None:
             return None
         stack = [code]
         while stack:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import builtins
 import io
+import linecache
 import operator
 import os
 import socket
@@ -25,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from course.cellenv import cell_warnings, display_repr
 from course.grading.wire import (
     BINARY_OPERATORS,
     UNARY_OPERATORS,
@@ -35,7 +37,6 @@ from course.grading.wire import (
     SharedArrays,
     arg_paths,
 )
-from course.warning_rules import cell_warnings
 
 BINARY = {name: getattr(operator, name) for name in BINARY_OPERATORS}
 UNARY = {name: getattr(operator, name) for name in UNARY_OPERATORS}
@@ -118,7 +119,7 @@ class Worker:
     def __init__(self, channel: Channel):
         self.channel = channel
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-        self.namespace["display"] = lambda *objs, **kw: [print(repr(o)) for o in objs] and None
+        self.namespace["display"] = display_repr
         self.handles: dict[int, Any] = {}
         self.handle_ids: dict[int, int] = {}
         self.seq = 0
@@ -238,8 +239,6 @@ class Worker:
         if op == "run":
             source, name = value
             before = {k: id(v) for k, v in self.namespace.items()}
-            import linecache
-
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             try:
                 exec(compile(source, name, "exec"), self.namespace)

@@ -61,11 +61,11 @@ class Channel:
         for blob in blobs:
             parts.append(BLOB.pack(len(blob)))
             parts.append(blob)
+        if sum(map(len, parts)) < 2**20:
+            parts = [b"".join(parts)]  # one system call; large blobs are sent without a copy
         try:
-            self.sock.sendall(b"".join(parts) if sum(map(len, parts)) < 2**20 else parts[0])
-            if sum(map(len, parts)) >= 2**20:
-                for part in parts[1:]:
-                    self.sock.sendall(part)
+            for part in parts:
+                self.sock.sendall(part)
         except (BrokenPipeError, ConnectionResetError, OSError) as exc:
             raise ChannelClosed(f"the connection is closed ({exc})") from None
 
@@ -308,8 +308,7 @@ class Decoder:
             return PLAIN_TYPES[value["TY"]]
         if "R" in value:
             return self._arg(value["R"])
-        (tag, body), *rest = value.items()
-        return self.from_ref(tag, value)
+        return self.from_ref(next(iter(value)), value)
 
     def _blob(self, index: Any) -> bytes:
         if type(index) is not int or not 0 <= index < len(self.blobs):
