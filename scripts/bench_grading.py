@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from course.grading.batch import grade_chapter  # noqa: E402
 from course.grading.judge import GradingLimits  # noqa: E402
-from course.pipeline import Pipeline  # noqa: E402
+from tests.grading_tools import make_course  # noqa: E402
 from tests.nbtools import code_answer_ids, fill_answers  # noqa: E402
 
 
@@ -94,13 +94,9 @@ def main() -> None:
     chapter, n = options.chapter, options.students
 
     base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
-    template = base / "template"
-    (template / "source").mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", template)
-    shutil.copytree(ROOT / "source" / chapter, template / "source" / chapter)
-    Pipeline(template, base / "exchange").generate(chapter)
+    template = make_course(base, chapter)  # base/course, exchange base/exchange
     make_class(template, chapter, n)
-    plain, course = base / "plain", base / "course"
+    plain, course = base / "plain", base / "graded"
     shutil.copytree(template, plain)
     shutil.copytree(template, course)
     with (plain / "nbgrader_config.py").open("a") as config:  # nbgrader's own kernel executor

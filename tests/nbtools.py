@@ -16,18 +16,26 @@ def answer_cells(nb: nbformat.NotebookNode) -> dict[str, nbformat.NotebookNode]:
     }
 
 
+def with_answers(release: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of ``release`` where a student typed ``answers`` ({grade_id: source}, solution
+    markers removed) into those answer cells."""
+    filled = nbformat.from_dict(release)
+    for grade_id, cell in answer_cells(filled).items():
+        if grade_id in answers:
+            cell.source = without_solution_markers(answers[grade_id])
+    return filled
+
+
 def fill_answers(
     release: nbformat.NotebookNode,
     source: nbformat.NotebookNode,
     only: set[str] | None = None,
 ) -> nbformat.NotebookNode:
     """A copy of ``release`` where a student typed in the reference answers (all, or ``only``)."""
-    filled = nbformat.from_dict(release)
     reference = answer_cells(source)
-    for grade_id, cell in answer_cells(filled).items():
-        if only is None or grade_id in only:
-            cell.source = without_solution_markers(reference[grade_id].source)
-    return filled
+    return with_answers(
+        release, {g: c.source for g, c in reference.items() if only is None or g in only}
+    )
 
 
 def code_answer_ids(nb: nbformat.NotebookNode) -> list[str]:

@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import csv
 import html
-import shutil
 
 import nbformat
 import pytest
 
-from course.authoring import without_solution_markers
 from course.execute import run_in_process
 from course.grading.batch import grade_chapter
 from course.grading.judge import GradingLimits
 from course.nbgrader_ext import nbgrader_autograde_preprocessors
 from course.pipeline import Pipeline
+from tests import grading_tools
 from tests.conftest import ROOT, WRITTEN, cells, mutants, source_nb
-from tests.nbtools import HIDDEN, answer_cells, code_answer_ids, fill_answers, secret_lines
+from tests.nbtools import (
+    HIDDEN,
+    answer_cells,
+    code_answer_ids,
+    fill_answers,
+    secret_lines,
+    with_answers,
+)
 
 pytestmark = [
     pytest.mark.slow,
@@ -50,14 +56,6 @@ def mutant_students(chapter: str, count: int) -> list[dict[str, str]]:
     return [s for s in students if s]
 
 
-def with_answers(release: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
-    nb = nbformat.from_dict(release)
-    for grade_id, cell in answer_cells(nb).items():
-        if grade_id in answers:
-            cell.source = without_solution_markers(answers[grade_id])
-    return nb
-
-
 def naive_outcomes(chapter: str, submitted: nbformat.NotebookNode):
     """``run_in_process`` on the source notebook (hidden tests included) with the answers of
     ``submitted`` in its answer cells: what plain nbgrader would score."""
@@ -66,12 +64,9 @@ def naive_outcomes(chapter: str, submitted: nbformat.NotebookNode):
 
 
 def make_course(tmp_path, chapter):
-    course = tmp_path / "course"
-    (course / "source").mkdir(parents=True)
-    shutil.copy(ROOT / "nbgrader_config.py", course)
-    shutil.copytree(ROOT / "source" / chapter, course / "source" / chapter)
+    """A generated course (tests.grading_tools.make_course), released to the exchange."""
+    course = grading_tools.make_course(tmp_path, chapter)
     pipe = Pipeline(course, tmp_path / "exchange")
-    pipe.generate(chapter)
     pipe.release(chapter)
     return course, pipe
 
