@@ -31,13 +31,23 @@ class Score:
     needs_manual_grade: bool
 
 
-def load_config(course_dir: Path, exchange_dir: Path) -> Config:
+def load_config(course_dir: Path, exchange_dir: Path | None = None) -> Config:
+    """The course's ``nbgrader_config.py``, rooted at ``course_dir``; ``exchange_dir`` (if given)
+    replaces the exchange it configures."""
     loader = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir))
     config = loader.load_config()
     config.CourseDirectory.root = str(course_dir)
-    config.Exchange.root = str(exchange_dir)
+    if exchange_dir is not None:
+        config.Exchange.root = str(exchange_dir)
     config.NbGraderAPI.log_level = "ERROR"
     return config
+
+
+def exchange_root(config: Config, course_dir: Path) -> Path:
+    """The exchange ``config`` names (nbgrader's default if none), relative to ``course_dir``."""
+    exchange = config.Exchange
+    path = Path(exchange.root) if "root" in exchange else Path("/srv/nbgrader/exchange")
+    return path if path.is_absolute() else Path(course_dir) / path
 
 
 @contextlib.contextmanager

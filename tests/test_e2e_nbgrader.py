@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import html
+import os
 
 import nbformat
 import pytest
@@ -187,3 +188,18 @@ def test_plain_nbgrader_autograde_runs_the_judge(tmp_path):
         pipe.autograde(chapter, student)
     scores = pipe.scores(chapter)
     assert scores["cheat"].auto == scores["control"].auto
+
+
+def test_grade_command_collects_from_the_configured_exchange(tmp_path, monkeypatch):
+    """Without an explicit exchange, the grade command uses the one ``nbgrader_config.py`` names
+    (here through ``$COURSE_EXCHANGE``), as ``python -m course grade`` does."""
+    monkeypatch.setenv("COURSE_EXCHANGE", str(tmp_path / "exchange"))
+    chapter = "ch01_softmax"
+    course, pipe = make_course(tmp_path, chapter)
+    hand_in(pipe, tmp_path, chapter, "ada", lambda nb: fill_answers(nb, source_nb(chapter)))
+    with open(os.devnull, "w") as quiet:
+        results = grade_chapter(
+            course, chapter, jobs=1, feedback=False, export=False, progress_stream=quiet
+        )
+    assert list(results) == ["ada"]
+    assert results["ada"].score == results["ada"].max_score > 0

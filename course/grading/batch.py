@@ -103,8 +103,10 @@ def standalone_context(config, resources) -> WorkerContext:
     global CONTEXT
     from nbgrader.coursedir import CourseDirectory
 
+    from course.pipeline import exchange_root
+
     root = Path(CourseDirectory(config=config).root).resolve()
-    exchange = Path(config.Exchange.root) if "root" in config.Exchange else root / ".exchange"
+    exchange = exchange_root(config, root)
     scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
     os.chmod(scratch, 0o711)
     CONTEXT = WorkerContext(root, exchange.resolve(), GradingLimits(), 0, None, scratch)
@@ -306,7 +308,7 @@ def grade_chapter(
 ) -> dict[str, SubmissionResult]:
     """Grade every collected submission of ``chapter`` (or only ``students``); see the module
     docstring. Returns one :class:`SubmissionResult` per student."""
-    from course.pipeline import load_config
+    from course.pipeline import exchange_root, load_config
 
     course_dir = Path(course_dir).resolve()
     limits = limits or GradingLimits()
@@ -316,9 +318,7 @@ def grade_chapter(
             f"no release notebook {release_path}: run generate_assignment for {chapter} first"
         )
     if exchange_dir is None:
-        exchange_dir = Path(load_config(course_dir, Path(".")).Exchange.root)
-        if not exchange_dir.is_absolute():
-            exchange_dir = course_dir / exchange_dir
+        exchange_dir = exchange_root(load_config(course_dir), course_dir)
     exchange_dir = Path(exchange_dir).resolve()
     release = nbformat.read(release_path, as_version=4)
 
