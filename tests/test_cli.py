@@ -164,3 +164,19 @@ def test_grade_command_grades_a_class_and_reports(tmp_path):
     assert questions.count("\n") == 4  # header and three students
     for student in ("ada", "bob", "eve"):
         assert (course / "feedback" / student / chapter / f"{chapter}.html").exists()
+
+
+def test_grade_before_generate_assignment_says_what_to_run(tmp_path):
+    """A course folder with the release notebook but no gradebook entry (the instructor never ran
+    generate_assignment there): one clear line, nothing graded."""
+    import shutil
+
+    shutil.copytree(ROOT / "release" / "ch01_softmax", tmp_path / "release" / "ch01_softmax")
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    proc = run_cli("grade", "ch01", "--course-dir", str(tmp_path))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"error: no gradebook at {tmp_path / 'gradebook.db'}: run "
+        f"`nbgrader generate_assignment ch01_softmax` in {tmp_path} first"
+    ]
+    assert not (tmp_path / "gradebook.db").exists()

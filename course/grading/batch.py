@@ -317,6 +317,7 @@ def grade_chapter(
         raise BatchError(
             f"no release notebook {release_path}: run generate_assignment for {chapter} first"
         )
+    _check_gradebook(course_dir, chapter)
     if exchange_dir is None:
         exchange_dir = exchange_root(load_config(course_dir), course_dir)
     exchange_dir = Path(exchange_dir).resolve()
@@ -346,6 +347,22 @@ def grade_chapter(
             course_dir, exchange_dir, chapter, {s: r.reasons() for s, r in results.items()}
         )
     return {s: results[s] for s in available}
+
+
+def _check_gradebook(course_dir: Path, chapter: str) -> None:
+    """Autograde needs the assignment's cells in the gradebook (``generate_assignment`` puts them
+    there); say so before grading rather than fail on every submission."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    path = course_dir / "gradebook.db"
+    hint = f"run `nbgrader generate_assignment {chapter}` in {course_dir} first"
+    if not path.is_file():
+        raise BatchError(f"no gradebook at {path}: {hint}")
+    with Gradebook(f"sqlite:///{path}") as gradebook:
+        try:
+            gradebook.find_assignment(chapter)
+        except MissingEntry:
+            raise BatchError(f"{chapter} is not in the gradebook {path}: {hint}") from None
 
 
 def export_grades(
