@@ -61,9 +61,19 @@ class JudgeExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from course.grading import batch
+
+        if batch.CONTEXT is not None:
+            return self._judge(batch.CONTEXT, nb, resources)
+        with batch.standalone_context(self.config, resources) as context:
+            nb, resources = self._judge(context, nb, resources)
+            for note in context.notes:  # no grade command around to flag it: say it in the log
+                self.log.warning("needs review: %s", note)
+            return nb, resources
+
+    @staticmethod
+    def _judge(context, nb, resources):
         from course.grading.judge import Judge
 
-        context = batch.CONTEXT or batch.standalone_context(self.config, resources)
         release_dir, release, hide = context.chapter(resources["nbgrader"]["assignment"])
         workdir = Path(tempfile.mkdtemp(prefix="w", dir=context.scratch))
         judge = Judge(

@@ -19,11 +19,20 @@ IMPORTS = (
 
 
 def notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
-    """Cells as (kind, source): kind "code" runs in the worker, "test" is a 1-point test cell."""
+    """Cells as (kind, source): kind "code" is an answer cell (it runs in the worker), "test" a
+    1-point test cell; the first cell is provided (imports)."""
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell(IMPORTS))
     for i, (kind, source) in enumerate(cells):
         cell = nbformat.v4.new_code_cell(source)
+        if kind == "code":  # an answer cell: the student's
+            cell.metadata["nbgrader"] = {
+                "grade": False,
+                "solution": True,
+                "locked": False,
+                "grade_id": f"answer_{i}",
+                "schema_version": 3,
+            }
         if kind == "test":
             cell.metadata["nbgrader"] = {
                 "grade": True,
@@ -173,3 +182,189 @@ def test_operators_on_student_objects_run_in_the_worker():
         )
     )
     assert outcomes["test_1"].passed, outcomes["test_1"].message
+
+
+# --------------------------------------------------------------------------- IPython semantics
+
+
+def test_answer_cells_run_as_in_a_kernel():
+    """Magics, shell escapes, help, display, the last expression, top-level await and
+    get_ipython() in answer cells: everything passes and nothing is flagged."""
+    outcomes, result = judge(
+        notebook(
+            ("code", "%%time\ndef square(x):\n    return x * x"),
+            ("test", "check_close(square(3.0), 9.0, 'square(3)')"),
+            (
+                "code",
+                "!echo hello from the shell\nfiles = !ls\nnp.mean?\n%timeit -n 2 -r 1 square(2)\n"
+                "%pip install numpy\nimport asyncio\nawait asyncio.sleep(0)\n"
+                "display(square(4))\nget_ipython().run_line_magic('load_ext', 'autoreload')\n"
+                "%autoreload 2\nshell_ok = isinstance(files, list) and _exit_code == 0\n"
+                "square(5)",
+            ),
+            ("test", "check_true(shell_ok, 'the shell escape ran')"),
+            ("code", "%%capture captured\ndef cube(x):\n    print('cubing')\n    return x ** 3"),
+            ("test", "check_close(cube(2.0), 8.0, 'cube(2)')"),
+            (
+                "code",
+                "last = _\n%matplotlib inline\nimport matplotlib.pyplot as plt\n"
+                "def plot():\n    plt.plot([1, 2])\n    plt.show()\n    return 1",
+            ),
+            ("test", "check_true(last == 25, f'_ is the last value ({last})')\nplot()"),
+        )
+    )
+    assert all(o.passed for o in outcomes.values()), {g: o.message for g, o in outcomes.items()}
+    assert not result.notes, result.notes
+    assert "hello from the shell" in "".join(o.get("text", "") for o in result.nb.cells[3].outputs)
+
+
+def test_source_checks_read_what_ipython_ran():
+    """A function from a cell with line magics has its source; one that ``%%time`` compiled has
+    none, as in a kernel (where inspect.getsource fails too)."""
+    outcomes, _ = judge(
+        notebook(
+            ("code", "x = 1\n%time y = 2\ndef f(a):\n    return a @ a"),
+            ("code", "%%time\ndef g(a):\n    return a @ a"),
+            ("code", "%%capture\ndef h(a):\n    return a @ a"),
+            ("test", "check_true('a @ a' in inspect.getsource(f), 'source of f')"),
+            ("test", "inspect.getsource(g)"),
+            ("test", "check_true('a @ a' in inspect.getsource(h), 'source of h')"),
+        )
+    )
+    assert outcomes["test_3"].passed, outcomes["test_3"].message
+    assert outcomes["test_4"].message.startswith("OSError"), outcomes["test_4"].message
+    assert outcomes["test_5"].passed, outcomes["test_5"].message
+
+
+def test_what_the_sandbox_refuses_is_flagged_with_its_reason():
+    outcomes, result = judge(
+        notebook(
+            ("code", "%pip install surely-not-a-real-package-xyz\ndef f():\n    return 1"),
+            ("test", "check_true(f() == 1, 'f')"),
+            ("code", "def g():\n    return 2\n!pip install another-missing-package-xyz"),
+            ("test", "check_true(g() == 2, 'g')"),
+        )
+    )
+    assert not outcomes["test_1"].passed  # the cell stopped at %pip, so f is not defined
+    assert outcomes["test_3"].passed  # a shell command never raises, as in a kernel
+    notes = " | ".join(result.notes)
+    assert "surely-not-a-real-package-xyz" in notes and "another-missing-package-xyz" in notes
+    assert "installing packages is not possible while grading" in notes
+
+
+@pytest.mark.skipif(
+    __import__("course.grading.sandbox", fromlist=["isolation"]).isolation() == "rlimits",
+    reason="only the namespace levels make the file system read-only and cut the network",
+)
+def test_file_system_and_network_refusals_are_flagged():
+    outcomes, result = judge(
+        notebook(
+            ("code", "open('/usr/should-not-write.txt', 'w').write('x')"),
+            ("code", "import socket\nsocket.getaddrinfo('example.com', 80)"),
+            (
+                "code",
+                "def f():\n    with open('/tmp/../usr/x.txt', 'w') as fh:\n        fh.write('x')",
+            ),
+            ("test", "f()"),
+            (
+                "code",
+                "with open('mine.txt', 'w') as fh:\n    fh.write('allowed')\n"
+                "with open('mine.txt') as fh:\n    ok = fh.read() == 'allowed'",
+            ),
+            ("test", "check_true(ok, 'the working folder is writable')"),
+        )
+    )
+    notes = " | ".join(result.notes)
+    assert "read-only while grading" in notes and "network" in notes, notes
+    assert "test test_3" in notes  # the failing call inside a test is flagged too
+    assert outcomes["test_5"].passed
+
+
+def test_grader_limitations_are_flagged():
+    outcomes, result = judge(
+        notebook(
+            ("code", "class Box:\n    pass\ndef f():\n    return Box()"),
+            ("test", "assert f()"),
+        )
+    )
+    assert not outcomes["test_1"].passed
+    assert any("True/False" in note for note in result.notes), result.notes
+
+
+# --------------------------------------------------------------------------- provided names
+
+
+def provided_notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
+    """Like :func:`notebook`, with kind "provided" for a code cell of the release."""
+    nb = notebook(*[("code" if k == "provided" else k, s) for k, s in cells])
+    for cell, (kind, _) in zip(nb.cells[1:], cells, strict=True):
+        if kind == "provided":
+            del cell.metadata["nbgrader"]
+    return nb
+
+
+def test_tests_use_the_notebooks_own_definitions():
+    release = provided_notebook(
+        (
+            "provided",
+            "def reference(x):\n    return 2 * x\nTOLERANCE = 1e-9\n"
+            "def check_double(f):\n    check_close(f(3.0), reference(3.0), 'f(3)',"
+            " atol=TOLERANCE)",
+        ),
+        ("code", "def double(x):\n    raise NotImplementedError()"),
+        ("test", "check_double(double)"),
+        ("test", "check_close(double(1.0), reference(1.0), 'double(1)', atol=TOLERANCE)"),
+    )
+    wrong = nbformat.from_dict(release)
+    wrong.cells[2].source = (
+        "def double(x):\n    return 3 * x\n"
+        "def reference(x):\n    return 3 * x\nTOLERANCE = 1e9\n"
+        "def check_double(f):\n    pass\ncheck_close = lambda *a, **k: None"
+    )
+    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(wrong, release)
+    outcomes = {o.grade_id: o for o in result.outcomes}
+    assert not outcomes["test_2"].passed and not outcomes["test_3"].passed
+    flagged = " | ".join(result.notes)
+    for name in ("reference", "TOLERANCE", "check_double"):
+        assert f"redefines {name}" in flagged, flagged
+
+    right = nbformat.from_dict(release)
+    right.cells[2].source = "def double(x):\n    return 2 * x"
+    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(right, release)
+    assert all(o.passed for o in result.outcomes), [o.message for o in result.outcomes]
+    assert not result.notes, result.notes
+
+
+def test_provided_code_calls_the_students_answers_and_objects_cross_both_ways():
+    """A provided function calls the student's answer (in the worker); a provided class's instance
+    made in a test is changed in place by the student's code; isinstance with a provided class
+    holds for the student's instance; a provided value computed from the student's code comes
+    from the student's process."""
+    release = provided_notebook(
+        (
+            "provided",
+            "class Cache:\n    def __init__(self):\n        self.items = []\n"
+            "    def add(self, x):\n        self.items.append(x)\n"
+            "def run_twice(f, x):\n    return f(f(x))",
+        ),
+        (
+            "code",
+            "def inc(x):\n    raise NotImplementedError()\n"
+            "def fill(cache, n):\n    raise NotImplementedError()\n"
+            "def make():\n    raise NotImplementedError()",
+        ),
+        ("provided", "made = make()\nbase = 10"),
+        ("test", "check_close(run_twice(inc, 1.0), 3.0, 'inc twice')"),
+        ("test", "c = Cache()\nfill(c, 3)\ncheck_true(c.items == [0, 1, 2], f'filled: {c.items}')"),
+        ("test", "check_true(isinstance(make(), Cache) and isinstance(made, Cache), 'a Cache')"),
+        ("test", "check_true(base == 10 and len(made.items) == 1, 'provided values')"),
+    )
+    answer = nbformat.from_dict(release)
+    answer.cells[2].source = (
+        "def inc(x):\n    return x + 1\n"
+        "def fill(cache, n):\n    for i in range(n):\n        cache.add(i)\n"
+        "def make():\n    c = Cache()\n    c.add('x')\n    return c"
+    )
+    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(answer, release)
+    assert all(o.passed for o in result.outcomes), [o.message for o in result.outcomes]
+    assert not result.notes, result.notes

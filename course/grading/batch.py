@@ -97,20 +97,47 @@ class Batch:
 CONTEXT: WorkerContext | None = None
 
 
-def standalone_context(config, resources) -> WorkerContext:
+SCRATCH_PREFIX = "course-grade-"
+
+
+def make_scratch() -> Path:
+    """A scratch folder for one grading run, named after this process; folders left by runs
+    whose process is gone (killed before it could clean up) are removed first."""
+    base = Path(tempfile.gettempdir())
+    for old in base.glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = old.name[len(SCRATCH_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
+    os.chmod(scratch, 0o711)
+    return scratch
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def standalone_context(config, resources):
     """The context of a plain ``nbgrader autograde`` run (no ``python -m course grade`` around
-    it): default limits, slot 0, a scratch folder that lives as long as the process."""
-    global CONTEXT
+    it): default limits, slot 0, a scratch folder that lives as long as one notebook's grading."""
     from nbgrader.coursedir import CourseDirectory
 
     from course.pipeline import exchange_root
 
     root = Path(CourseDirectory(config=config).root).resolve()
     exchange = exchange_root(config, root)
-    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
-    os.chmod(scratch, 0o711)
-    CONTEXT = WorkerContext(root, exchange.resolve(), GradingLimits(), 0, None, scratch)
-    return CONTEXT
+    scratch = make_scratch()
+    try:
+        yield WorkerContext(root, exchange.resolve(), GradingLimits(), 0, None, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- worker process
@@ -332,8 +359,7 @@ def grade_chapter(
         available = [s for s in available if s in set(students)]
     flags = _rebuild_submissions(course_dir, chapter, available, release)
 
-    scratch = Path(tempfile.mkdtemp(prefix="course-grade-"))
-    os.chmod(scratch, 0o711)
+    scratch = make_scratch()
     results: dict[str, SubmissionResult] = {}
     progress = Progress(len(available), chapter, stream=progress_stream)
     try:

@@ -21,6 +21,8 @@ import ast
 import builtins
 import contextlib
 import linecache
+import os
+import re
 import sys
 import tempfile
 import time
@@ -41,7 +43,17 @@ from course.execute import (
     exec_captured,
     is_test_cell,
 )
+from course.grading.provided import (
+    JudgeNamespace,
+    ReleasePlan,
+    Statement,
+    bound_names,
+    code_names,
+    transform,
+    used_names,
+)
 from course.grading.proxy import (
+    GraderLimitation,
     Remote,
     StudentError,
     StudentGlobals,
@@ -51,6 +63,11 @@ from course.grading.proxy import (
 
 STUDENT_CELL = "<student cell {}>"
 TEST_CELL = "<test cell {}>"
+PROVIDED_CELL = "<provided cell {}>"
+NESTED = re.compile(r"^(<student cell \d+>)#(\d+)$")  # a cell a magic ran inside a student cell
+# a code object no linecache entry has: ``inspect.getsource`` fails as in a kernel for code that
+# IPython compiled under a name of its own (``%%time`` compiles a cell as "<timed exec>")
+UNAVAILABLE = compile("def unavailable(): pass", "<source not available>", "exec").co_consts[0]
 
 
 @dataclass(frozen=True)
@@ -105,14 +122,6 @@ def trusted_imports(release: nbformat.NotebookNode) -> list[str]:
     return statements
 
 
-def _names_used(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            names |= _names_used(const) | set(const.co_freevars)
-    return names
-
-
 class Judge:
     """Grade one notebook: student cells in the worker, test cells here."""
 
@@ -137,10 +146,15 @@ class Judge:
         )
         self.log_path = log_path
         self.worker = StudentProcess(self)
-        self.namespace: dict[str, Any] = {}
-        self.trusted: set[str] = set()
+        self.namespace: JudgeNamespace = JudgeNamespace(self._lookup)
+        self.plan: ReleasePlan | None = None
+        self.pending: list[list[Statement]] = []  # provided statements not run yet, in order
+        self.pending_ids: list[str] = []  # the test cell each group of ``pending`` precedes
+        self.from_student: set[str] = set()  # provided names only the student's process can compute
         self.judge_owned: set[str] = set()
         self.student_bound: set[str] = set()
+        self.fetched_ids: dict[str, int] = {}
+        self.where = ""  # the cell being graded, for notes
         self.sources: dict[str, str] = {}
         self.compiled: dict[str, types.CodeType | None] = {}
         self.history: list[tuple[str, str]] = []
@@ -165,11 +179,146 @@ class Judge:
                 target.write_bytes(path.read_bytes())
 
     def _prepare_namespace(self, release: nbformat.NotebookNode) -> None:
-        self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": display_repr}
-        for statement in trusted_imports(release):
-            with contextlib.suppress(Exception):
-                exec(compile(statement, "<trusted import>", "exec"), self.namespace)
-        self.trusted = set(self.namespace) | set(dir(builtins))
+        """The judge's namespace starts empty; the release's provided statements run in it as the
+        notebook reaches them (:mod:`course.grading.provided`)."""
+        self.namespace = JudgeNamespace(self._lookup)
+        self.namespace.update(
+            {"__name__": "__main__", "__builtins__": builtins, "display": display_repr}
+        )
+        self.plan = ReleasePlan.of(release)
+        self.pending_ids = list(self.plan.before)
+        self.pending = [self.plan.before[g] for g in self.pending_ids]
+
+    def _run_provided_until(self, grade_id: str | None) -> None:
+        """Run the provided statements that come before test cell ``grade_id`` in the release
+        (all of them for None), unless they ran already."""
+        if grade_id is not None and grade_id not in self.pending_ids:
+            return
+        while self.pending:
+            group, gid = self.pending.pop(0), self.pending_ids.pop(0)
+            self._run_provided(group)
+            if gid == grade_id:
+                return
+
+    def _run_provided(self, statements: list[Statement]) -> None:
+        namespace = self.namespace
+        cwd = os.getcwd()
+        with contextlib.suppress(OSError):
+            os.chdir(self.release_dir)  # provided code reads the chapter's data files
+        try:
+            for statement in statements:
+                if not statement.needed:
+                    continue
+                module = ast.Module(body=[statement.node], type_ignores=[])
+                name = PROVIDED_CELL.format(statement.cell)
+                source = self.plan.sources.get(statement.cell, "")
+                linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+                try:
+                    code = compile(
+                        module,
+                        name,
+                        "exec",
+                        flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                    )
+                except SyntaxError:
+                    continue
+                namespace.dry = True
+                try:
+                    error, _, _ = exec_captured(code, namespace, self.limits.cell_timeout)
+                finally:
+                    namespace.dry = False
+                bound = bound_names(statement.node)
+                if error is None:
+                    self.from_student -= bound
+                    self.judge_owned -= bound
+                    continue
+                # it needs the student's code (or failed as it would in the kernel): what it
+                # binds, and data it could have changed in place, come from the student's process
+                for name in bound | self._data_names(statement.node):
+                    dict.pop(namespace, name, None)
+                    self.from_student.add(name)
+        finally:
+            os.chdir(cwd)
+
+    def _data_names(self, node: ast.AST) -> set[str]:
+        """Names ``node`` uses, directly or through the notebook's functions and classes it uses,
+        whose value in the judge is data (not a module, function or class): the student's code
+        it runs could change them (``train(..., callback=record)`` fills ``record``'s ``curve``)."""
+        kinds = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
+        namespace = self.namespace
+        todo, seen, data = list(used_names(node)), set(), set()
+        while todo:
+            name = todo.pop()
+            if name in seen or not dict.__contains__(namespace, name):
+                continue
+            seen.add(name)
+            value = dict.get(namespace, name)
+            if not isinstance(value, kinds):
+                if name not in ("__name__", "__builtins__"):
+                    data.add(name)
+                continue
+            functions = [value] if isinstance(value, types.FunctionType) else []
+            if isinstance(value, type) and value.__module__ == "__main__":
+                functions = [v for v in vars(value).values() if isinstance(v, types.FunctionType)]
+            for function in functions:
+                if function.__globals__ is namespace:
+                    todo.extend(code_names(function.__code__))
+        return data
+
+    def _lookup(self, name: str) -> Any:
+        """A name the judge does not define, from the student's process (while a test runs)."""
+        found = self.fetch([name])
+        if name not in found:
+            raise KeyError(name)
+        return self._bind_student(name, found[name])
+
+    def _bind_student(self, name: str, value: Any) -> Any:
+        dict.__setitem__(self.namespace, name, value)
+        self.student_bound.add(name)
+        self.fetched_ids[name] = id(value)
+        return value
+
+    def provided_ref(self, obj: Any) -> dict | None:
+        """How a provided object crosses to the student's process: a provided function or class by
+        its name (the worker uses its own, defined by the same cell), an instance of a provided
+        class as a copy of its attributes (``{"OBJ": class, "st": attributes}``)."""
+        namespace = self.namespace
+        if isinstance(obj, (types.FunctionType, type)) and obj.__module__ == "__main__":
+            name = getattr(obj, "__name__", None)
+            if self._is_provided(name) and dict.get(namespace, name) is obj:
+                return {"PN": name}
+            return None
+        cls = type(obj)
+        if not hasattr(obj, "__dict__") or isinstance(obj, (types.FunctionType, types.MethodType)):
+            return None
+        if self._is_provided(cls.__name__) and dict.get(namespace, cls.__name__) is cls:
+            return {"OBJ": cls.__name__, "st": dict(vars(obj))}
+        if cls.__module__.startswith("course.") and "<" not in cls.__qualname__:
+            return {"OBJ": f"{cls.__module__}:{cls.__qualname__}", "st": dict(vars(obj))}
+        return None
+
+    def _is_provided(self, name: Any) -> bool:
+        """Whether the judge's ``name`` is the notebook's own (a provided cell bound it here)."""
+        return (
+            isinstance(name, str)
+            and self.plan is not None
+            and name in self.plan.provided
+            and name not in self.judge_owned
+            and name not in self.from_student
+            and name not in self.student_bound
+        )
+
+    def provided_class(self, name: Any) -> type | None:
+        """The judge's provided class called ``name`` (for ``isinstance`` on a student object)."""
+        cls = dict.get(self.namespace, name) if self._is_provided(name) else None
+        return cls if isinstance(cls, type) and cls.__module__ == "__main__" else None
+
+    def grader_notes(self, notes) -> None:  # noqa: ANN001 - any iterable of str
+        """Reasons the sandbox, not the student's code, made something fail: flag for review."""
+        for note in notes:
+            text = f"{self.where}: {note}" if self.where else str(note)
+            if text not in self.notes:
+                self.notes.append(text)
 
     # ----------------------------------------------------------- name resolution
 
@@ -198,10 +347,7 @@ class Judge:
         if name == "__globals__" and remote._k == "function":
             return self.globals_view
         if name == "__code__" and remote._k == "function":
-            code = self._trusted_code(remote._info())
-            if code is None:
-                raise AttributeError("__code__")
-            return code
+            return self._trusted_code(remote._info())
         if name in ("__name__", "__qualname__", "__module__"):
             info = remote._info()
             value = info.get(name.strip("_"))
@@ -216,28 +362,45 @@ class Judge:
             return None
         raise AttributeError(name)
 
-    def _trusted_code(self, info: dict) -> types.CodeType | None:
+    def _trusted_code(self, info: dict) -> types.CodeType:
         """The code object of a student function, compiled here from the notebook cell it says it
-        came from: source checks (``inspect.getsource``, ``check_not_using``) read the text the
-        student submitted, never anything their process claims."""
+        came from (as IPython transforms it): source checks (``inspect.getsource``,
+        ``check_not_using``) read the text the student submitted, never anything their process
+        claims. Code IPython compiled under a name of its own (``%%time``) has no source, as in a
+        kernel."""
         filename, line, name = info.get("file"), info.get("line"), info.get("code_name")
-        if filename not in self.sources or type(line) is not int or not isinstance(name, str):
-            return None
+        if not isinstance(filename, str) or type(line) is not int or not isinstance(name, str):
+            return UNAVAILABLE
         if filename not in self.compiled:  # once per cell, however many checks ask
-            try:
-                self.compiled[filename] = compile(self.sources[filename], filename, "exec")
-            except SyntaxError:
-                self.compiled[filename] = None
+            self.compiled[filename] = self._compile_student(filename)
         code = self.compiled[filename]
         if code is None:
-            return None
+            return UNAVAILABLE
         stack = [code]
         while stack:
             current = stack.pop()
             if current.co_name == name and current.co_firstlineno == line and current is not code:
                 return current
             stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
-        return None
+        return UNAVAILABLE
+
+    def _compile_student(self, filename: str) -> types.CodeType | None:
+        """A student cell compiled here, or the k-th cell a cell magic (``%%capture``) ran inside
+        it (the worker names those ``<student cell N>#k``): the magic's cell text, transformed."""
+        source = self.sources.get(filename)
+        nested = NESTED.match(filename)
+        if source is None and nested and nested.group(1) in self.sources:
+            bodies = _cell_magic_bodies(self.sources[nested.group(1)])
+            k = int(nested.group(2))
+            if 1 <= k <= len(bodies):
+                source = transform(bodies[k - 1])
+                linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        if source is None:
+            return None
+        try:
+            return compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        except SyntaxError:
+            return None
 
     # ----------------------------------------------------------- output
 
@@ -272,6 +435,7 @@ class Judge:
                 count += 1
                 cell.execution_count = count
                 self.out, self.err = [], []
+                self.where = ""
                 if is_test_cell(cell):
                     error = self._run_test(index, cell)
                     outcomes.append(self._outcome(cell, error))
@@ -317,14 +481,19 @@ class Judge:
         if problem:
             return problem
         name = STUDENT_CELL.format(index)
-        self.sources[name] = cell.source
-        linecache.cache[name] = (len(cell.source), None, cell.source.splitlines(True), name)
+        self.where = f"cell {index}"
+        transformed = transform(cell.source)
+        self.sources[name] = transformed
+        linecache.cache[name] = (len(transformed), None, transformed.splitlines(True), name)
         self.worker.deadline = self._cell_deadline()
+        answer = bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
         try:
             result = self.worker.request("run", [cell.source, name])
         except StudentError as exc:
             self.history.append((name, cell.source))  # it ran (to an error): replay it too
-            self._forget_changed()
+            self._forget_changed(answer)
+            if getattr(exc, "grader_reason", ""):
+                self.grader_notes([exc.grader_reason])
             return describe_error(exc)
         except CellTimeout as exc:
             self.notes.append(f"cell {index}: {exc}")
@@ -334,19 +503,35 @@ class Judge:
             return f"the cell did not finish: {exc}"
         self.history.append((name, cell.source))
         changed = result.get("changed") if isinstance(result, dict) else None
-        self._student_changed(changed if isinstance(changed, list) else [])
+        self._student_changed(changed if isinstance(changed, list) else [], answer)
         return ""
 
-    def _forget_changed(self) -> None:
+    def _forget_changed(self, answer: bool) -> None:
         """A failing cell may still have rebound names: ask which."""
         with contextlib.suppress(Exception):
             changed = self.worker.request("changed", None)
-            self._student_changed(changed if isinstance(changed, list) else [])
+            self._student_changed(changed if isinstance(changed, list) else [], answer)
 
-    def _student_changed(self, names: list) -> None:
+    def _student_changed(self, names: list, answer: bool) -> None:
+        """Names a cell rebound in the student's process: a test's own name the student now
+        defines is the student's again; a provided name an answer cell redefines stays the
+        notebook's for the tests, and the submission is flagged."""
         for name in names:
-            if isinstance(name, str):
+            if not isinstance(name, str):
+                continue
+            if name in self.judge_owned:
                 self.judge_owned.discard(name)
+                dict.pop(self.namespace, name, None)
+            if (
+                answer
+                and self.plan is not None
+                and name in self.plan.provided
+                and name not in self.plan.answers
+                and name not in self.from_student
+            ):
+                self.grader_notes(
+                    [f"redefines {name}, which the notebook provides (tests use the notebook's)"]
+                )
 
     def _run_test(self, index: int, cell: nbformat.NotebookNode) -> str:
         if time.monotonic() >= self.submission_deadline:
@@ -354,6 +539,9 @@ class Judge:
         problem = self._ensure_worker()
         if problem:
             return problem
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        self.where = f"test {grade_id}"
+        self._run_provided_until(grade_id)
         name = TEST_CELL.format(index)
         linecache.cache[name] = (len(cell.source), None, cell.source.splitlines(True), name)
         try:
@@ -361,16 +549,20 @@ class Judge:
         except SyntaxError as exc:
             return describe_error(exc)
         self.worker.deadline = self._cell_deadline()
-        wanted = sorted(_names_used(code) - self.trusted - self.judge_owned)
+        for stale in self.student_bound:  # the student's names are fetched afresh for each test
+            dict.pop(self.namespace, stale, None)
+        self.student_bound, self.fetched_ids = set(), {}
+        wanted = sorted(
+            n
+            for n in code_names(code)
+            if not dict.__contains__(self.namespace, n) and n not in builtins.__dict__
+        )
         try:
             found = self.fetch(wanted)
         except (StudentGone, CellTimeout) as exc:
             return f"not run: {exc}"
-        for stale in (set(wanted) - set(found)) & self.student_bound:
-            self.namespace.pop(stale, None)
-            self.student_bound.discard(stale)
-        self.namespace.update(found)
-        self.student_bound |= set(found)
+        for key, value in found.items():
+            self._bind_student(key, value)
         before = {k: id(v) for k, v in self.namespace.items()}
         self.worker.in_test = True
         try:
@@ -382,11 +574,16 @@ class Judge:
         self.out.insert(0, out)
         self.err.insert(0, err)
         after = {k: id(v) for k, v in self.namespace.items()}
-        assigned = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-        self.judge_owned |= assigned
+        assigned = {  # by the test itself, not looked up in the student's process meanwhile
+            k for k, v in after.items() if before.get(k) != v and self.fetched_ids.get(k) != v
+        }
+        self.judge_owned = (self.judge_owned | assigned) - (set(before) - set(after))
         self.student_bound -= assigned
-        if isinstance(error, (StudentGone,)):
+        if isinstance(error, StudentGone):
             self.notes.append(f"test cell {index}: {error}")
+        reason = _grader_reason(error)
+        if reason:
+            self.grader_notes([reason])
         return describe_error(error) if error is not None else ""
 
     def _outputs(self, error: str) -> list:
@@ -422,3 +619,37 @@ class Judge:
                 f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}",
             )
         return CellOutcome(meta["grade_id"], points, True)
+
+
+def _grader_reason(error: BaseException | None) -> str:
+    """Why a test failed because of the grader rather than the student's code, or ''."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, GraderLimitation):
+            return str(error)
+        reason = getattr(error, "grader_reason", "")
+        if isinstance(reason, str) and reason:
+            return reason
+        error = error.__cause__ or error.__context__
+    return ""
+
+
+def _cell_magic_bodies(transformed: str) -> list[str]:
+    """The cell texts of ``get_ipython().run_cell_magic(name, line, cell)`` calls, in order."""
+    try:
+        tree = ast.parse(transformed)
+    except SyntaxError:
+        return []
+    bodies = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "run_cell_magic"
+            and len(node.args) == 3
+            and isinstance(node.args[2], ast.Constant)
+            and isinstance(node.args[2].value, str)
+        ):
+            bodies.append(node.args[2].value)
+    return bodies

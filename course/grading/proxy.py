@@ -45,6 +45,11 @@ class StudentError(Exception):
     """Base of the exceptions re-raised here for errors the student's code raised."""
 
 
+class GraderLimitation(TypeError):
+    """The grader cannot do what the kernel would (an object it cannot carry between processes, a
+    student object used as True/False): the cell fails and the submission is flagged for review."""
+
+
 _ERROR_CLASSES: dict[tuple[str, str], type] = {}
 _SAFE_BASES = {
     name: cls
@@ -78,6 +83,8 @@ def student_error(info: Any) -> BaseException:
         error = _ERROR_CLASSES[key](message)
     tb = info.get("tb")
     error.student_traceback = tb if isinstance(tb, str) else ""
+    reason = info.get("grader")
+    error.grader_reason = reason[:1000] if isinstance(reason, str) else ""
     return error
 
 
@@ -94,10 +101,18 @@ class Remote:
     fake ``__array_interface__`` could point numpy at the judge's memory); ``__code__`` is compiled
     here from the notebook's own cell text, so source checks read what was really submitted."""
 
-    __slots__ = ("_w", "_h", "_k", "_t", "_gen", "_meta", "__weakref__")
+    __slots__ = ("_w", "_h", "_k", "_t", "_pc", "_gen", "_meta", "__weakref__")
 
-    def __init__(self, worker: StudentProcess, handle: int, kind: str, typename: str):
-        for name, value in (("_w", worker), ("_h", handle), ("_k", kind), ("_t", typename)):
+    def __init__(
+        self, worker: StudentProcess, handle: int, kind: str, typename: str, provided: bool = False
+    ):
+        for name, value in (
+            ("_w", worker),
+            ("_h", handle),
+            ("_k", kind),
+            ("_t", typename),
+            ("_pc", provided),
+        ):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_gen", worker.generation)
         object.__setattr__(self, "_meta", None)
@@ -108,10 +123,16 @@ class Remote:
         return object.__getattribute__(self, name)
 
     @property
-    def __class__(
-        self,
-    ):  # so inspect.getsource / isfunction / isclass treat proxies as the real kind
-        return _KIND_CLASS.get(object.__getattribute__(self, "_k"), Remote)
+    def __class__(self):  # noqa: ANN204
+        """The real kind, so inspect.getsource / isfunction / isclass treat proxies as such; an
+        instance of a class the notebook provides is that class here (``isinstance(cache,
+        KVCache)`` holds for the student's cache, as in a kernel)."""
+        kind = object.__getattribute__(self, "_k")
+        if kind == "object" and object.__getattribute__(self, "_pc"):
+            cls = self._w.judge.provided_class(object.__getattribute__(self, "_t"))
+            if cls is not None:
+                return cls
+        return _KIND_CLASS.get(kind, Remote)
 
     def _req(self, op: str, *values: Any) -> Any:
         return self._w.request(op, [self, *values])
@@ -193,7 +214,7 @@ class Remote:
         return id(self)
 
     def __bool__(self) -> bool:
-        raise TypeError(
+        raise GraderLimitation(
             f"a {self._t} object returned by your code cannot be used as True/False here: "
             "return a plain bool, number or array"
         )
@@ -238,7 +259,7 @@ def _plain(value: Any, kind: type, what: str) -> Any:
     if kind is float and type(value) is int:
         return float(value)
     if type(value) is not kind:
-        raise TypeError(
+        raise GraderLimitation(
             f"{what} of an object from your code gave {type(value).__name__}, not {kind.__name__}"
         )
     return value
@@ -354,12 +375,15 @@ class StudentProcess:
     def to_ref(self, obj: Any) -> dict | None:
         if isinstance(obj, Remote):
             if obj._w is not self or obj._gen != self.generation:
-                raise TypeError(
+                raise GraderLimitation(
                     "this object came from your code before the student process restarted"
                 )
             return {"H": obj._h}
         if isinstance(obj, np.random.Generator):
             return {"RNG": obj.bit_generator.state}
+        provided = self.judge.provided_ref(obj)
+        if provided is not None:
+            return provided
         if callable(obj) and not isinstance(obj, type):
             ident = len(self.callbacks) + 1
             self.callbacks[ident] = obj
@@ -376,7 +400,8 @@ class StudentProcess:
             ):
                 raise ProtocolError("malformed handle")
             if handle not in self.remotes:
-                self.remotes[handle] = Remote(self, handle, kind[:20], typename[:80])
+                provided = value.get("pc") is True  # its class is the notebook's of that name
+                self.remotes[handle] = Remote(self, handle, kind[:20], typename[:80], provided)
             return self.remotes[handle]
         if tag == "CB":
             if value.get("CB") not in self.callbacks:
@@ -393,10 +418,14 @@ class StudentProcess:
         self.seq += 1
         seq = self.seq
         encoder = Encoder(self.to_ref, shared=self.shared)
+        try:
+            encoded = encoder.encode(value)
+        except TypeError as exc:  # an object of the judge's that cannot cross
+            raise GraderLimitation(str(exc)) from None
         header = {
             "q": seq,
             "op": op,
-            "v": encoder.encode(value),
+            "v": encoded,
             "cap": self.judge.limits.output_chars,
             "np": dict(np.geterr()),
         }
@@ -420,6 +449,9 @@ class StudentProcess:
             self.kill(self.dead_reason or "interrupted")
             raise
         self.judge.collect_output(reply)
+        notes = reply.get("gn")
+        if type(notes) is list:
+            self.judge.grader_notes(n for n in notes[:20] if isinstance(n, str))
         if "e" in reply:
             raise student_error(reply["e"])
         try:
@@ -525,6 +557,8 @@ def _update_in_place(original: Any, new: Any) -> None:
                 np.copyto(original[key], value, casting="unsafe")
             else:
                 original[key] = value
+    elif hasattr(original, "__dict__") and type(new) is dict and not callable(original):
+        _update_in_place(vars(original), new)  # a provided object a student function changed
     elif isinstance(original, np.random.Generator):
         state = new.get("RNG") if isinstance(new, dict) else None
         if not isinstance(state, dict):

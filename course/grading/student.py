@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import argparse
 import builtins
+import importlib
 import io
-import linecache
 import operator
 import os
+import re
 import socket
 import sys
 import traceback
 import types
-import warnings
 from typing import Any
 
 import numpy as np
 
-from course.cellenv import cell_warnings, display_repr
 from course.grading.wire import (
     BINARY_OPERATORS,
     UNARY_OPERATORS,
@@ -39,6 +38,8 @@ from course.grading.wire import (
 )
 
 BINARY = {name: getattr(operator, name) for name in BINARY_OPERATORS}
+# IPython's own bookkeeping names (In, Out, _, _i3, ...): never reported as changed by a cell
+BOOKKEEPING = re.compile(r"^(_+|_i+|_i\d+|_\d+|_ih|_oh|_dh|In|Out|_exit_code|__warningregistry__)$")
 UNARY = {name: getattr(operator, name) for name in UNARY_OPERATORS}
 
 
@@ -72,7 +73,10 @@ class CappedText(io.TextIOBase):
 
 def error_info(exc: BaseException) -> dict:
     """The exception as plain data: its builtin base classes (for ``except ValueError`` on the
-    judge's side), its message, and a short traceback of the student's own frames."""
+    judge's side), its message, a short traceback of the student's own frames, and, when the
+    sandbox rather than the student's code is why it failed, the reason (``grader``)."""
+    from course.grading.shell import grader_reason
+
     names = [
         cls.__name__
         for cls in type(exc).__mro__
@@ -87,6 +91,12 @@ def error_info(exc: BaseException) -> dict:
     except Exception:  # noqa: BLE001
         tb = ""
     info = {"types": names, "type": type(exc).__name__, "msg": message[:4000], "tb": tb[-6000:]}
+    try:
+        reason = grader_reason(exc)
+    except Exception:  # noqa: BLE001 - a hostile exception
+        reason = ""
+    if reason:
+        info["grader"] = reason[:1000]
     args = getattr(exc, "args", ())
     if isinstance(args, tuple) and all(
         type(a) in (str, int, float, bool, type(None)) for a in args
@@ -117,15 +127,18 @@ def _kind(obj: Any) -> str:
 
 class Worker:
     def __init__(self, channel: Channel):
+        from course.grading.shell import GradingShell
+
         self.channel = channel
-        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-        self.namespace["display"] = display_repr
+        self.shell = GradingShell()
+        self.namespace: dict[str, Any] = self.shell.user_ns
         self.handles: dict[int, Any] = {}
         self.handle_ids: dict[int, int] = {}
         self.seq = 0
         self.capture: tuple[CappedText, CappedText] | None = None
         self.output_limit = 100_000
         self.shared = SharedArrays(sign=+1, weak=False)
+        self.copies: dict[int, Any] = {}  # objects rebuilt from the judge's (kept alive: ids)
 
     # ------------------------------------------------------------------ values
 
@@ -136,7 +149,10 @@ class Worker:
         if key not in self.handle_ids:
             self.handle_ids[key] = len(self.handles) + 1
             self.handles[self.handle_ids[key]] = obj
-        return {"H": self.handle_ids[key], "k": _kind(obj), "t": type(obj).__name__}
+        ref = {"H": self.handle_ids[key], "k": _kind(obj), "t": type(obj).__name__}
+        if self.namespace.get(type(obj).__name__) is type(obj):  # a class the notebook defines
+            ref["pc"] = True
+        return ref
 
     def from_ref(self, tag: str, value: dict) -> Any:
         if tag == "H":
@@ -148,7 +164,32 @@ class Worker:
             generator = np.random.Generator(getattr(np.random, state["bit_generator"])())
             generator.bit_generator.state = state
             return generator
+        if tag == "PN":  # a function or class the notebook provides: this process's own
+            name = value["PN"]
+            if name not in self.namespace:
+                raise NameError(f"name {name!r} is not defined")
+            return self.namespace[name]
+        if tag == "OBJ":  # an instance of a provided class: a copy, of this process's class
+            cls = self._class_named(str(value["OBJ"]))
+            obj = cls.__new__(cls)
+            vars(obj).update(value["st"])
+            self.copies[id(obj)] = obj
+            return obj
         raise ValueError(f"unknown reference {tag}")
+
+    def _class_named(self, name: str) -> type:
+        if ":" in name:  # a class of the course package
+            module_name, qualname = name.split(":", 1)
+            if not module_name.startswith("course."):
+                raise TypeError(f"cannot rebuild an object of {name}")
+            cls: Any = importlib.import_module(module_name)
+            for part in qualname.split("."):
+                cls = getattr(cls, part)
+        else:
+            cls = self.namespace.get(name)
+        if not isinstance(cls, type):
+            raise NameError(f"class {name!r} is not defined")
+        return cls
 
     def send(
         self, header: dict, value: Any = None, args: Any = None, mutated: list | None = None
@@ -209,9 +250,8 @@ class Worker:
         result, args = None, None
         old_err = np.geterr()
         try:
-            with _redirect(*self.capture), cell_warnings():
-                # plt.show() under Agg (pyplot is not patched here: importing it costs 0.7 s)
-                warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
+            # warnings keep the kernel's filters and registry (a warning shows once per line)
+            with _redirect(*self.capture):
                 if "np" in header:
                     np.seterr(**header["np"])
                 if not synced:
@@ -228,6 +268,10 @@ class Worker:
                 out, err = self.capture
                 reply["out"], reply["err"] = out.value(), err.value()
                 self.capture = None
+                self.copies.clear()
+                notes = self.shell.take_notes()
+                if notes:
+                    reply["gn"] = [str(n)[:1000] for n in notes[:20]]
         if "e" in reply:
             encoder = Encoder(self.to_ref, shared=self.shared)
             reply.update(self.shared.outgoing(encoder))
@@ -239,13 +283,14 @@ class Worker:
         if op == "run":
             source, name = value
             before = {k: id(v) for k, v in self.namespace.items()}
-            linecache.cache[name] = (len(source), None, source.splitlines(True), name)
             try:
-                exec(compile(source, name, "exec"), self.namespace)
+                self.shell.run_student_cell(source, name)
             finally:
                 after = {k: id(v) for k, v in self.namespace.items()}
                 self.changed = sorted(
-                    k for k in set(before) | set(after) if before.get(k) != after.get(k)
+                    k
+                    for k in set(before) | set(after)
+                    if before.get(k) != after.get(k) and not BOOKKEEPING.match(k)
                 )
             return {"changed": self.changed}, None, None
         if op == "changed":
@@ -327,39 +372,48 @@ class Worker:
             info["name"] = obj.__name__
         return info
 
-    @staticmethod
-    def _mutable_state(args: list, kwargs: dict) -> dict:
+    def _is_copy(self, obj: Any) -> bool:
+        return id(obj) in self.copies and self.copies[id(obj)] is obj
+
+    def _mutable_state(self, args: list, kwargs: dict) -> dict:
         state = {}
         for key, arg in [*enumerate(args), *kwargs.items()]:
             if isinstance(arg, (list, dict, np.random.Generator)):  # arrays are kept in step anyway
-                state[key] = _snapshot(arg)
+                state[key] = _snapshot(arg, self.copies)
+            elif self._is_copy(arg):
+                state[key] = _snapshot(dict(vars(arg)), self.copies)
         return state
 
-    @staticmethod
-    def _mutations(before: dict, args: list, kwargs: dict) -> list:
-        return [
-            key
-            for key, snap in before.items()
-            if _snapshot(args[key] if isinstance(key, int) else kwargs[key]) != snap
-        ]
+    def _mutations(self, before: dict, args: list, kwargs: dict) -> list:
+        changed = []
+        for key, snap in before.items():
+            arg = args[key] if isinstance(key, int) else kwargs[key]
+            if _snapshot(dict(vars(arg)) if self._is_copy(arg) else arg, self.copies) != snap:
+                changed.append(key)
+        return changed
 
 
 def _contents(args: list, key: int | str) -> Any:
     positional, keywords = args
     arg = positional[key] if isinstance(key, int) else keywords[key]
-    return {"RNG": arg.bit_generator.state} if isinstance(arg, np.random.Generator) else arg
+    if isinstance(arg, np.random.Generator):
+        return {"RNG": arg.bit_generator.state}
+    return arg if isinstance(arg, (list, dict)) else dict(vars(arg))  # a provided object's copy
 
 
-def _snapshot(value: Any) -> Any:
-    """A cheap fingerprint of a container's contents (to tell whether a call changed it)."""
+def _snapshot(value: Any, copies: dict[int, Any] | None = None) -> Any:
+    """A cheap fingerprint of a container's contents (to tell whether a call changed it); the
+    attributes of ``copies`` (objects rebuilt from the judge's) count as contents too."""
     if isinstance(value, np.random.Generator):
         return repr(value.bit_generator.state)
     if isinstance(value, np.ndarray):
         return (value.shape, value.dtype.str, value.tobytes())
     if isinstance(value, list):
-        return ("list", tuple(_snapshot(v) for v in value))
+        return ("list", tuple(_snapshot(v, copies) for v in value))
     if isinstance(value, dict):
-        return ("dict", tuple((repr(k), _snapshot(v)) for k, v in value.items()))
+        return ("dict", tuple((repr(k), _snapshot(v, copies)) for k, v in value.items()))
+    if copies and id(value) in copies and copies[id(value)] is value:
+        return ("copy", _snapshot(dict(vars(value)), copies))
     return ("id", id(value))
 
 
@@ -386,7 +440,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--fd", type=int, required=True)
     options = parser.parse_args()
-    os.environ["MPLBACKEND"] = "Agg"  # pyplot is imported only if the notebook uses it (0.7 s)
+    # a kernel's backend: plt.show() displays (no "cannot be shown" warning on stderr)
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     sys.path.insert(0, ".")
     sock = socket.socket(fileno=options.fd)
     Worker(Channel(sock)).serve_forever()

@@ -185,6 +185,8 @@ class Encoder:
             raise TypeError(
                 f"a {type(value).__name__} object cannot be passed to the other process"
             )
+        if "OBJ" in ref:  # a copy of an object: its attributes are plain data or references
+            return {"OBJ": ref["OBJ"], "st": self.encode(ref["st"], depth + 1)}
         return ref
 
     def array(self, value: np.ndarray) -> dict:
@@ -308,6 +310,11 @@ class Decoder:
             return PLAIN_TYPES[value["TY"]]
         if "R" in value:
             return self._arg(value["R"])
+        if "OBJ" in value:
+            state = self.decode(value.get("st"), depth + 1)
+            if type(state) is not dict:
+                raise ProtocolError("malformed object copy")
+            return self.from_ref("OBJ", {"OBJ": value["OBJ"], "st": state})
         return self.from_ref(next(iter(value)), value)
 
     def _blob(self, index: Any) -> bytes:
