@@ -486,7 +486,7 @@ class Judge:
         self.sources[name] = transformed
         linecache.cache[name] = (len(transformed), None, transformed.splitlines(True), name)
         self.worker.deadline = self._cell_deadline()
-        answer = bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
+        answer = self.plan is None or self.plan.is_students(cell)
         try:
             result = self.worker.request("run", [cell.source, name])
         except StudentError as exc:
@@ -514,8 +514,8 @@ class Judge:
 
     def _student_changed(self, names: list, answer: bool) -> None:
         """Names a cell rebound in the student's process: a test's own name the student now
-        defines is the student's again; a provided name an answer cell redefines stays the
-        notebook's for the tests, and the submission is flagged."""
+        defines is the student's again; a provided name that an answer cell (or a cell the student
+        added) redefines stays the notebook's for the tests, and the submission is flagged."""
         for name in names:
             if not isinstance(name, str):
                 continue

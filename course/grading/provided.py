@@ -109,6 +109,12 @@ class ReleasePlan:
     provided: set[str] = field(default_factory=set)  # every name a provided cell binds
     student_side: set[str] = field(default_factory=set)  # bound by cells tagged STUDENT_SIDE
     sources: dict[int, str] = field(default_factory=dict)  # provided cells' text, transformed
+    texts: set[str] = field(default_factory=set)  # provided cells' text as released
+
+    def is_students(self, cell: nbformat.NotebookNode) -> bool:
+        """An answer cell, or a cell the student added (a provided cell's text is the release's)."""
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        return bool(meta.get("solution")) or cell.source not in self.texts
 
     @classmethod
     def of(cls, release: nbformat.NotebookNode) -> ReleasePlan:
@@ -125,23 +131,23 @@ class ReleasePlan:
             except SyntaxError:
                 continue
             if is_test_cell(cell):
-                test_names |= used_names(tree) | {
-                    n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-                }
+                test_names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
                 plan.before[meta.get("grade_id", "")] = pending
                 pending = []
-            elif meta.get("solution"):
+                continue
+            if meta.get("solution"):
                 for node in tree.body:
                     answers |= bound_names(node)
-            elif STUDENT_SIDE in cell.get("metadata", {}).get("tags", []):
+                continue
+            plan.texts.add(cell.source)
+            for node in tree.body:
+                plan.provided |= bound_names(node)
+            if STUDENT_SIDE in cell.get("metadata", {}).get("tags", []):
                 for node in tree.body:
                     plan.student_side |= bound_names(node)
-                    plan.provided |= bound_names(node)
-            else:
-                plan.sources[index] = transform(cell.source)
-                for node in tree.body:
-                    pending.append(Statement(index, node))
-                    plan.provided |= bound_names(node)
+                continue
+            plan.sources[index] = transform(cell.source)
+            pending.extend(Statement(index, node) for node in tree.body)
         plan.tail = pending
         plan._mark_needed(test_names)
         return plan
