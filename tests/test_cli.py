@@ -180,3 +180,36 @@ def test_grade_before_generate_assignment_says_what_to_run(tmp_path):
         f"`nbgrader generate_assignment ch01_softmax` in {tmp_path} first"
     ]
     assert not (tmp_path / "gradebook.db").exists()
+
+
+def test_grade_flags_what_the_grader_refused_and_keeps_honest_magics_clean(tmp_path):
+    """An answer cell that asks for a package the grader lacks is flagged with that reason (summary,
+    per-question CSV, formgrader's manual review); an honest notebook full of magics and shell
+    escapes scores full marks, unflagged."""
+    from nbgrader.api import Gradebook
+
+    from course.grading.batch import grade_chapter
+    from tests.grading_tools import make_course, submit
+    from tests.nbtools import answer_cells
+
+    chapter = "ch01_softmax"
+    course = make_course(tmp_path, chapter)
+    magics = fill_answers(release_nb(chapter), source_nb(chapter))
+    for cell in answer_cells(magics).values():
+        if cell.cell_type == "code":
+            cell.source = "%%time\n" + cell.source + "\n!echo done\n%pip install numpy"
+    submit(course, chapter, "ada", magics)
+    wants = fill_answers(release_nb(chapter), source_nb(chapter))
+    first = next(c for c in answer_cells(wants).values() if c.cell_type == "code")
+    first.source = "%pip install not-a-package-the-grader-has\n" + first.source
+    submit(course, chapter, "bob", wants)
+    results = grade_chapter(course, chapter, jobs=2, exchange_dir=tmp_path / "exchange")
+    assert results["ada"].score == results["ada"].max_score == 10, results["ada"]
+    assert not results["ada"].flags, results["ada"].flags
+    assert results["bob"].score < 10
+    assert any("not-a-package-the-grader-has" in f for f in results["bob"].flags), results["bob"]
+    questions = (course / "exports" / f"{chapter}-questions.csv").read_text(encoding="utf-8")
+    assert "installing packages is not possible while grading" in questions
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        bob = gradebook.find_submission_notebook(chapter, chapter, "bob")
+        assert all(g.needs_manual_grade for g in bob.grades if g.cell.cell_type == "code")
