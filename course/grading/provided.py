@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import types
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ class NeedsStudent(BaseException):
     that provided code's own ``except Exception`` cannot swallow it)."""
 
 
+@functools.lru_cache(maxsize=4096)
 def transform(source: str) -> str:
     """``source`` as IPython runs it (magics, ``!`` and ``?`` become calls on ``get_ipython()``)."""
     from IPython.core.inputtransformer2 import TransformerManager
@@ -118,6 +120,15 @@ class ReleasePlan:
 
     @classmethod
     def of(cls, release: nbformat.NotebookNode) -> ReleasePlan:
+        """The plan of ``release``, made once per release notebook object (a grading process
+        reads each chapter's release once and grades many submissions against it)."""
+        cached = _PLANS.get(id(release))
+        if cached is None or cached[0] is not release:
+            cached = _PLANS[id(release)] = (release, cls._make(release))
+        return cached[1]
+
+    @classmethod
+    def _make(cls, release: nbformat.NotebookNode) -> ReleasePlan:
         answers: set[str] = set()
         pending: list[Statement] = []
         plan = cls(answers)
@@ -176,6 +187,9 @@ class ReleasePlan:
                 needed |= used
             elif isinstance(node, DEFINITIONS):
                 statement.needed = True  # cheap; its body's names matter only if it is used
+
+
+_PLANS: dict[int, tuple[nbformat.NotebookNode, ReleasePlan]] = {}
 
 
 class JudgeNamespace(dict):
