@@ -46,7 +46,6 @@ from course.execute import (
 from course.grading.provided import (
     JudgeNamespace,
     ReleasePlan,
-    Statement,
     bound_names,
     code_names,
     transform,
@@ -148,8 +147,7 @@ class Judge:
         self.worker = StudentProcess(self)
         self.namespace: JudgeNamespace = JudgeNamespace(self._lookup)
         self.plan: ReleasePlan | None = None
-        self.pending: list[list[Statement]] = []  # provided statements not run yet, in order
-        self.pending_ids: list[str] = []  # the test cell each group of ``pending`` precedes
+        self.done: set[int] = set()  # provided cells of the release handled here
         self.from_student: set[str] = set()  # provided names only the student's process can compute
         self.judge_owned: set[str] = set()
         self.student_bound: set[str] = set()
@@ -186,40 +184,48 @@ class Judge:
             {"__name__": "__main__", "__builtins__": builtins, "display": display_repr}
         )
         self.plan = ReleasePlan.of(release)
-        self.pending_ids = list(self.plan.before)
-        self.pending = [self.plan.before[g] for g in self.pending_ids]
+        self.done = set()
+
+    def _provided_index(self, cell: nbformat.NotebookNode) -> int | None:
+        """The release's provided cell that ``cell`` is (by its text), if not handled yet."""
+        if self.plan is None:
+            return None
+        return next((i for i in self.plan.by_text.get(cell.source, []) if i not in self.done), None)
 
     def _run_provided_until(self, grade_id: str | None) -> None:
-        """Run the provided statements that come before test cell ``grade_id`` in the release
-        (all of them for None), unless they ran already."""
-        if grade_id is not None and grade_id not in self.pending_ids:
+        """Handle the provided cells that come before test cell ``grade_id`` in the release and
+        were not met in the submission (a plain ``nbgrader autograde`` of an edited notebook)."""
+        if self.plan is None:
             return
-        while self.pending:
-            group, gid = self.pending.pop(0), self.pending_ids.pop(0)
-            self._run_provided(group)
+        for gid, cells in self.plan.before.items():
+            for index in cells:
+                if index not in self.done:
+                    self._run_provided(index)
             if gid == grade_id:
                 return
 
-    def _run_provided(self, statements: list[Statement]) -> None:
+    def _run_provided(self, index: int) -> None:
+        """Provided cell ``index`` (its text has just run in the student's process, or is
+        missing there): run its needed statements here. What a statement cannot compute without
+        the student's code (what it binds, and data it fills through the notebook's functions it
+        hands to the student's code) is taken from the student's process now, as that cell left
+        it: an answer cell that rebinds the name later changes nothing a test sees."""
+        self.done.add(index)
         namespace = self.namespace
+        snapshot = set(self.plan.student_side.get(index, ()))
         cwd = os.getcwd()
         with contextlib.suppress(OSError):
             os.chdir(self.release_dir)  # provided code reads the chapter's data files
+        name = PROVIDED_CELL.format(index)
+        source = self.plan.sources.get(index, "")
+        linecache.cache[name] = (len(source), None, source.splitlines(True), name)
         try:
-            for statement in statements:
+            for statement in self.plan.cells.get(index, []):
                 if not statement.needed:
                     continue
                 module = ast.Module(body=[statement.node], type_ignores=[])
-                name = PROVIDED_CELL.format(statement.cell)
-                source = self.plan.sources.get(statement.cell, "")
-                linecache.cache[name] = (len(source), None, source.splitlines(True), name)
                 try:
-                    code = compile(
-                        module,
-                        name,
-                        "exec",
-                        flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
-                    )
+                    code = compile(module, name, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
                 except SyntaxError:
                     continue
                 namespace.dry = True
@@ -231,30 +237,46 @@ class Judge:
                 if error is None:
                     self.from_student -= bound
                     self.judge_owned -= bound
-                    continue
-                # it needs the student's code (or failed as it would in the kernel): what it
-                # binds, and data it could have changed in place, come from the student's process
-                for name in bound | self._data_names(statement.node):
-                    dict.pop(namespace, name, None)
-                    self.from_student.add(name)
+                    snapshot -= bound
+                else:  # it needs the student's code (or fails as it would in the kernel)
+                    snapshot |= bound | self._data_names(statement.node)
         finally:
             os.chdir(cwd)
+        self._take_from_student(snapshot)
+
+    def _take_from_student(self, names: set[str]) -> None:
+        for name in names:
+            dict.pop(self.namespace, name, None)
+            self.judge_owned.discard(name)
+        self.from_student |= names
+        if not names or not self.worker.alive:
+            return
+        try:
+            found = self.fetch(sorted(names))
+        except (StudentGone, CellTimeout):
+            return
+        for name, value in found.items():
+            dict.__setitem__(self.namespace, name, value)
 
     def _data_names(self, node: ast.AST) -> set[str]:
-        """Names ``node`` uses, directly or through the notebook's functions and classes it uses,
-        whose value in the judge is data (not a module, function or class): the student's code
-        it runs could change them (``train(..., callback=record)`` fills ``record``'s ``curve``)."""
+        """Data (not a module, function or class) that the notebook's functions and classes
+        ``node`` uses look up: the student's code it runs may call them back and fill that data
+        (``train(..., callback=record)`` fills ``record``'s ``curve``). Data ``node`` names
+        directly stays the judge's: a student's function that changed its arguments in place
+        would change what the tests use."""
         kinds = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type)
         namespace = self.namespace
-        todo, seen, data = list(used_names(node)), set(), set()
+        todo = [(name, False) for name in used_names(node)]  # (name, reached through a function)
+        seen, data = set(), set()
         while todo:
-            name = todo.pop()
-            if name in seen or not dict.__contains__(namespace, name):
+            item = todo.pop()
+            name, indirect = item
+            if item in seen or not dict.__contains__(namespace, name):
                 continue
-            seen.add(name)
+            seen.add(item)
             value = dict.get(namespace, name)
             if not isinstance(value, kinds):
-                if name not in ("__name__", "__builtins__"):
+                if indirect and name not in ("__name__", "__builtins__"):
                     data.add(name)
                 continue
             functions = [value] if isinstance(value, types.FunctionType) else []
@@ -262,7 +284,7 @@ class Judge:
                 functions = [v for v in vars(value).values() if isinstance(v, types.FunctionType)]
             for function in functions:
                 if function.__globals__ is namespace:
-                    todo.extend(code_names(function.__code__))
+                    todo.extend((n, True) for n in code_names(function.__code__))
         return data
 
     def _lookup(self, name: str) -> Any:
@@ -441,6 +463,9 @@ class Judge:
                     outcomes.append(self._outcome(cell, error))
                 else:
                     error = self._run_student(index, cell)
+                    provided = self._provided_index(cell)
+                    if provided is not None:
+                        self._run_provided(provided)
                 cell.outputs = self._outputs(error)
         finally:
             self.worker.stop()
@@ -466,6 +491,8 @@ class Judge:
                 with contextlib.suppress(StudentError):
                     self.worker.request("run", [source, name])
             self.out, self.err = [], []
+            old = {n for n in self.from_student if isinstance(dict.get(self.namespace, n), Remote)}
+            self._take_from_student(old)  # objects of the old process: take the replayed ones
         except (StudentGone, CellTimeout) as exc:
             self.worker.kill(str(exc))
             return f"not run: the student process could not be restarted ({exc})"
@@ -527,7 +554,6 @@ class Judge:
                 and self.plan is not None
                 and name in self.plan.provided
                 and name not in self.plan.answers
-                and name not in self.from_student
             ):
                 self.grader_notes(
                     [f"redefines {name}, which the notebook provides (tests use the notebook's)"]
@@ -541,6 +567,9 @@ class Judge:
             return problem
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         self.where = f"test {grade_id}"
+        for stale in self.student_bound:  # fetched afresh for each test; provided code never sees
+            dict.pop(self.namespace, stale, None)
+        self.student_bound, self.fetched_ids = set(), {}
         self._run_provided_until(grade_id)
         name = TEST_CELL.format(index)
         linecache.cache[name] = (len(cell.source), None, cell.source.splitlines(True), name)
@@ -549,9 +578,6 @@ class Judge:
         except SyntaxError as exc:
             return describe_error(exc)
         self.worker.deadline = self._cell_deadline()
-        for stale in self.student_bound:  # the student's names are fetched afresh for each test
-            dict.pop(self.namespace, stale, None)
-        self.student_bound, self.fetched_ids = set(), {}
         wanted = sorted(
             n
             for n in code_names(code)

@@ -102,21 +102,23 @@ class Statement:
 
 @dataclass
 class ReleasePlan:
-    """The release notebook's provided statements, which of them tests need, and where they go:
-    ``before[grade_id]`` lists the statements to run before that test cell (in order)."""
+    """The release notebook's provided cells and statements, which statements tests need, and
+    where they go: ``before[grade_id]`` lists the provided cells between the previous test cell
+    and that one (release cell indices, in order)."""
 
     answers: set[str]
-    before: dict[str, list[Statement]] = field(default_factory=dict)
-    tail: list[Statement] = field(default_factory=list)
+    cells: dict[int, list[Statement]] = field(default_factory=dict)  # provided cell -> statements
+    before: dict[str, list[int]] = field(default_factory=dict)
+    tail: list[int] = field(default_factory=list)
     provided: set[str] = field(default_factory=set)  # every name a provided cell binds
-    student_side: set[str] = field(default_factory=set)  # bound by cells tagged STUDENT_SIDE
+    student_side: dict[int, set[str]] = field(default_factory=dict)  # STUDENT_SIDE cells' names
     sources: dict[int, str] = field(default_factory=dict)  # provided cells' text, transformed
-    texts: set[str] = field(default_factory=set)  # provided cells' text as released
+    by_text: dict[str, list[int]] = field(default_factory=dict)  # released text -> cells
 
     def is_students(self, cell: nbformat.NotebookNode) -> bool:
         """An answer cell, or a cell the student added (a provided cell's text is the release's)."""
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        return bool(meta.get("solution")) or cell.source not in self.texts
+        return bool(meta.get("solution")) or cell.source not in self.by_text
 
     @classmethod
     def of(cls, release: nbformat.NotebookNode) -> ReleasePlan:
@@ -129,9 +131,8 @@ class ReleasePlan:
 
     @classmethod
     def _make(cls, release: nbformat.NotebookNode) -> ReleasePlan:
-        answers: set[str] = set()
-        pending: list[Statement] = []
-        plan = cls(answers)
+        plan = cls(set())
+        pending: list[int] = []
         test_names: set[str] = set()
         for index, cell in enumerate(release.cells):
             if cell.cell_type != "code":
@@ -148,17 +149,18 @@ class ReleasePlan:
                 continue
             if meta.get("solution"):
                 for node in tree.body:
-                    answers |= bound_names(node)
+                    plan.answers |= bound_names(node)
                 continue
-            plan.texts.add(cell.source)
-            for node in tree.body:
-                plan.provided |= bound_names(node)
-            if STUDENT_SIDE in cell.get("metadata", {}).get("tags", []):
-                for node in tree.body:
-                    plan.student_side |= bound_names(node)
-                continue
+            plan.by_text.setdefault(cell.source, []).append(index)
+            bound = set().union(*(bound_names(node) for node in tree.body))
+            plan.provided |= bound
+            pending.append(index)
             plan.sources[index] = transform(cell.source)
-            pending.extend(Statement(index, node) for node in tree.body)
+            if STUDENT_SIDE in cell.get("metadata", {}).get("tags", []):
+                plan.student_side[index] = bound
+                plan.cells[index] = []
+            else:
+                plan.cells[index] = [Statement(index, node) for node in tree.body]
         plan.tail = pending
         plan._mark_needed(test_names)
         return plan
@@ -167,7 +169,7 @@ class ReleasePlan:
         """Backward over the statements: one is needed when it is a definition or an import, binds
         a name that a test or a later needed statement uses, or touches such a name, itself or
         through a provided function it calls (it may change it in place)."""
-        ordered = [s for group in self.before.values() for s in group] + self.tail
+        ordered = [s for statements in self.cells.values() for s in statements]
         bodies: dict[str, set[str]] = {}  # what each provided function or class looks up
         for statement in ordered:
             if isinstance(statement.node, DEFINITIONS[2:]):
