@@ -45,10 +45,11 @@ def _threats(*kinds: Kind, naive_gain_only: bool = False) -> list:
     ]
 
 
-def _selected(session: pytest.Session) -> tuple[dict[str, Threat], list[str]]:
-    """The threats and chapters this session's selected tests of this module need (every one
-    when the whole module runs), so that ``-k`` grades only what it selects."""
-    threats, chapters = {}, set()
+def _selected(session: pytest.Session) -> tuple[dict[str, Threat], list[str], set[str]]:
+    """The threats, the chapters and the chapters with honest students that this session's
+    selected tests of this module need (all of them when the whole module runs), so that ``-k``
+    grades only what it selects."""
+    threats, chapters, honest = {}, set(), set()
     for item in session.items:
         if getattr(item, "module", None) is None or item.module.__name__ != __name__:
             continue
@@ -58,18 +59,20 @@ def _selected(session: pytest.Session) -> tuple[dict[str, Threat], list[str]]:
             chapters.add(params["t"].chapter)
         if isinstance(params.get("chapter"), str):
             chapters.add(params["chapter"])
-    return {n: t for n, t in THREATS.items() if n in threats}, sorted(chapters)
+            honest.add(params["chapter"])
+    return {n: t for n, t in THREATS.items() if n in threats}, sorted(chapters), honest
 
 
 @pytest.fixture(scope="module")
-def selection(request) -> tuple[dict[str, Threat], list[str]]:
+def selection(request) -> tuple[dict[str, Threat], list[str], set[str]]:
     return _selected(request.session)
 
 
 @pytest.fixture(scope="module")
 def courses(tmp_path_factory, selection) -> dict[str, Path]:
-    """One course per chapter with every hostile, control and honest notebook submitted."""
-    threats, chapters = selection
+    """One course per chapter with every hostile, control and honest notebook submitted (the
+    honest ones where a selected test checks them)."""
+    threats, chapters, honest = selection
     built = {}
     for chapter in chapters:
         course = make_course(tmp_path_factory.mktemp(chapter), chapter)
@@ -78,7 +81,7 @@ def courses(tmp_path_factory, selection) -> dict[str, Path]:
                 hostile, control = t.build()
                 submit(course, chapter, t.hostile_student, hostile)
                 submit(course, chapter, t.control_student, control)
-        for student, notebook in HONEST.items():
+        for student, notebook in HONEST.items() if chapter in honest else ():
             submit(course, chapter, student, notebook(chapter))
         built[chapter] = course
     return built
@@ -102,7 +105,7 @@ def naive(courses, selection) -> dict[str, float]:
     run from each student's submission folder inside the course, where a grader runs it: every
     control of a CHEAT or EDIT (an ordinary notebook, so this is its true score) and every
     hostile notebook whose trick can show its gain in-process."""
-    threats, _ = selection
+    threats = selection[0]
     scores = {}
     for chapter in courses:
         jobs = {}
