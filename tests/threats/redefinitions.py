@@ -133,8 +133,10 @@ p_grid = 1.0 / p_grid  # so that -log(p_grid) is the curve computed above
 def gradient_checker_and_grid_redefined():
     """The backward pass forgets the hidden ReLU mask and the loss curve is log p instead of
     -log p. The 7.7 answer cell redefines the provided relative_error to return 0 (the notebook's
-    gradient_check calls it, so every gradient check reports no error), and the 7.8 answer cell
-    replaces the provided p_grid by 1 / p_grid, on which -log(p_grid) is the wrong curve."""
+    gradient_check calls it, so every gradient check reports no error: test_7_7_backprop_3
+    passes), and the 7.8 answer cell replaces the provided p_grid by 1 / p_grid, on which
+    -log(p_grid) is the wrong curve (the visible checks pass; the hidden one, that the loss falls
+    as p grows, still fails, so this part gains nothing by itself)."""
     control = answered(CH07, "backprop: no hidden ReLU mask", "loss curve: log p instead of -log p")
     hostile = appended(control, "ex_7_7_backprop", NO_RELATIVE_ERROR)
     return appended(hostile, "ex_7_8_loss_curve", INVERTED_GRID), control
