@@ -7,7 +7,10 @@ same batch get their true scores.
 A grader without defences (the naive in-process executor, tests.grading_tools.naive_scores)
 gives each control its true score, which the grading command must match, and scores the hostile
 notebook above its control wherever that can be shown in-process: the proof that the trick is
-real and the threat test can fail."""
+real and the threat test can fail.
+
+Running a subset (``-k redefin``) grades only the chapters and threats its selected tests need.
+A redefinition of a name the notebook provides must also be flagged ("redefines X")."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from tests.conftest import source_nb
 from tests.grading_tools import make_course, naive_scores, submission_dir, submit
 from tests.threats import THREATS, Kind, Threat
 from tests.threats.notebooks import answered, blank
+from tests.threats.redefinitions import REDEFINED
 
 pytestmark = [
     pytest.mark.slow,
@@ -41,18 +45,43 @@ def _threats(*kinds: Kind, naive_gain_only: bool = False) -> list:
     ]
 
 
+def _selected(session: pytest.Session) -> tuple[dict[str, Threat], list[str], set[str]]:
+    """The threats, the chapters and the chapters with honest students that this session's
+    selected tests of this module need (all of them when the whole module runs), so that ``-k``
+    grades only what it selects."""
+    threats, chapters, honest = {}, set(), set()
+    for item in session.items:
+        if getattr(item, "module", None) is None or item.module.__name__ != __name__:
+            continue
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if isinstance(params.get("t"), Threat):
+            threats[params["t"].name] = params["t"]
+            chapters.add(params["t"].chapter)
+        if isinstance(params.get("chapter"), str):
+            chapters.add(params["chapter"])
+            honest.add(params["chapter"])
+    return {n: t for n, t in THREATS.items() if n in threats}, sorted(chapters), honest
+
+
 @pytest.fixture(scope="module")
-def courses(tmp_path_factory) -> dict[str, Path]:
-    """One course per chapter with every hostile, control and honest notebook submitted."""
+def selection(request) -> tuple[dict[str, Threat], list[str], set[str]]:
+    return _selected(request.session)
+
+
+@pytest.fixture(scope="module")
+def courses(tmp_path_factory, selection) -> dict[str, Path]:
+    """One course per chapter with every hostile, control and honest notebook submitted (the
+    honest ones where a selected test checks them)."""
+    threats, chapters, honest = selection
     built = {}
-    for chapter in CHAPTERS:
+    for chapter in chapters:
         course = make_course(tmp_path_factory.mktemp(chapter), chapter)
-        for t in THREATS.values():
+        for t in threats.values():
             if t.chapter == chapter:
                 hostile, control = t.build()
                 submit(course, chapter, t.hostile_student, hostile)
                 submit(course, chapter, t.control_student, control)
-        for student, notebook in HONEST.items():
+        for student, notebook in HONEST.items() if chapter in honest else ():
             submit(course, chapter, student, notebook(chapter))
         built[chapter] = course
     return built
@@ -71,15 +100,16 @@ def graded(courses) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def naive(courses) -> dict[str, float]:
+def naive(courses, selection) -> dict[str, float]:
     """{student: score} under a grader with no defences (tests.grading_tools.naive_scores),
     run from each student's submission folder inside the course, where a grader runs it: every
     control of a CHEAT or EDIT (an ordinary notebook, so this is its true score) and every
     hostile notebook whose trick can show its gain in-process."""
+    threats = selection[0]
     scores = {}
-    for chapter in CHAPTERS:
+    for chapter in courses:
         jobs = {}
-        for t in THREATS.values():
+        for t in threats.values():
             if t.chapter != chapter or t.kind is Kind.RESOURCE:
                 continue
             students = [t.control_student] + ([t.hostile_student] if t.naive_gain else [])
@@ -173,3 +203,22 @@ def test_threat_is_a_real_variation_of_its_control(t):
         for index, cell in enumerate(hostile.cells):
             if cell.cell_type == "code":
                 compile(cell.source, f"{t.name} cell {index}", "exec")
+
+
+# Redefinitions of provided names: every threat of tests/threats/redefinitions.py, and the
+# rebinding of the check helpers (imported by a provided cell) in tests/threats/patching.py.
+REDEFINITIONS = {**REDEFINED, "check_names_rebound": ("check_close", "check_true")}
+
+
+@pytest.mark.parametrize("t", [pytest.param(THREATS[n], id=n) for n in REDEFINITIONS])
+def test_redefinition_is_flagged(graded, t):
+    """An answer cell that rebinds a name the notebook provides is flagged, naming it; the same
+    answers without the redefinition are not."""
+    hostile, control = _pair(graded, t)
+    for name in REDEFINITIONS[t.name]:
+        assert any(f"redefines {name}," in flag for flag in hostile.flags), (
+            f"{t.name}: no 'redefines {name}' flag: {hostile.flags}"
+        )
+    assert not any("redefines" in flag for flag in control.flags), (
+        f"{t.name}: the control was flagged: {control.flags}"
+    )

@@ -82,6 +82,7 @@ from tests.threats import (  # noqa: E402, F401
     hooks,
     liars,
     patching,
+    redefinitions,
     reference,
     resources,
 )
