@@ -49,7 +49,7 @@ def test_live_training_outside_a_notebook_writes_a_text_bar_to_stdout_only(capsy
     live.close()
     out, err = capsys.readouterr()
     assert err == ""  # nbgrader scores a cell that writes to stderr 0
-    assert "run" in out and "100/100" in out and "val=0.0100" in out
+    assert "training" in out and "100/100" in out and "val=0.0100" in out
     assert live.val_steps == [25, 50, 100] and live.val_losses[-1] == pytest.approx(0.01)
 
 

@@ -70,9 +70,9 @@ class LiveTraining:
                 from tqdm.notebook import tqdm
             else:
                 from tqdm import tqdm
-        options: dict[str, Any] = {"total": self.total, "desc": title, "unit": "step"}
+        options: dict[str, Any] = {"total": self.total, "desc": "training", "unit": "step"}
         if not self.notebook:
-            options.update(file=sys.stdout, mininterval=min_interval, ascii=True, ncols=90)
+            options.update(file=sys.stdout, mininterval=min_interval, ascii=True, ncols=100)
         self.bar = tqdm(**options)
 
     def update(self, step: int, loss: float | None = None, val_loss: float | None = None) -> None:
