@@ -91,3 +91,29 @@ def test_blas_thread_control_round_trips():
         assert get_blas_threads() in (1, None)
     finally:
         set_blas_threads(before)
+
+
+def test_reference_forward_keeps_float32_and_matches_float64():
+    """ch12 trains in float32: no step of the reference forward may promote to float64 (numpy
+    float64 scalars such as np.sqrt(2.0) do), and the result agrees with float64."""
+    from course.reference.gpt import gpt_forward, init_params
+
+    ids = np.random.default_rng(0).integers(0, 11, size=(3, 8))
+    p64 = init_params(11, 8, 16, 2, seed=1, std=0.3)
+    p32 = init_params(11, 8, 16, 2, seed=1, std=0.3, dtype=np.float32)
+    assert {a.dtype for a in p32.values()} == {np.dtype(np.float32)}
+    logits32, tape = gpt_forward(p32, ids, n_heads=2)
+    assert logits32.dtype == np.float32
+
+    def arrays(obj):
+        if isinstance(obj, np.ndarray):
+            yield obj
+        elif isinstance(obj, tuple | list):
+            for item in obj:
+                yield from arrays(item)
+
+    promoted = {a.dtype for a in arrays([cache for _, cache in tape[1:]]) if a.dtype.kind == "f"}
+    assert promoted == {np.dtype(np.float32)}
+    np.testing.assert_allclose(logits32, gpt_forward(p64, ids, n_heads=2)[0], rtol=0, atol=1e-5)
+    with pytest.raises(ValueError, match="float type"):
+        init_params(11, 8, 16, 1, dtype=np.int32)

@@ -36,3 +36,35 @@ def test_loss_curves_plot_labels():
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["bigram", "H2 1.000"]
     plt.close(fig)
+
+
+def test_live_training_outside_a_notebook_writes_a_text_bar_to_stdout_only(capsys):
+    from course.plots.live import LiveTraining, in_notebook
+
+    assert not in_notebook()
+    live = LiveTraining(100, floor=0.3, title="run", min_interval=0.0)
+    assert not live.plot  # no front end to draw on: text only
+    for step in (25, 50, 100):
+        live.update(step, val_loss=1.0 / step)
+    live.close()
+    out, err = capsys.readouterr()
+    assert err == ""  # nbgrader scores a cell that writes to stderr 0
+    assert "training" in out and "100/100" in out and "val=0.0100" in out
+    assert live.val_steps == [25, 50, 100] and live.val_losses[-1] == pytest.approx(0.01)
+
+
+def test_live_training_figure_shows_what_was_recorded():
+    from course.plots.live import LiveTraining
+
+    live = LiveTraining(10, floor=0.5, min_interval=0.0)
+    for step in range(1, 11):
+        live.update(step, loss=2.0 / step, val_loss=2.5 / step if step % 5 == 0 else None)
+    live.close()
+    fig = live.figure()
+    lines = fig.axes[0].get_lines()
+    assert list(lines[0].get_ydata()) == pytest.approx([2.0 / s for s in range(1, 11)])
+    assert list(lines[1].get_xdata()) == [5, 10]
+    assert lines[2].get_ydata()[0] == pytest.approx(0.5)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="positive number of steps"):
+        LiveTraining(0)

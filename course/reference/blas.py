@@ -66,3 +66,27 @@ def set_blas_threads(n: int) -> int | None:
     previous = int(getter())
     setter(int(n))
     return previous
+
+
+# glibc's malloc: mallopt parameter numbers (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+def keep_freed_memory(limit_bytes: int = 32 << 20) -> bool:
+    """Let freed arrays up to ``limit_bytes`` be reused by the next ones instead of returned to the
+    operating system (glibc only; returns whether it took effect).
+
+    By default glibc hands every block above 128 KiB straight back to the system when numpy frees
+    it, and the next temporary of that size gets fresh pages that the kernel must map and zero on
+    first touch: in a training step, which allocates and frees the same few hundred arrays every
+    step, that can cost as much as the arithmetic. With this, those blocks stay in the process's
+    heap and are reused.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    ok = mallopt(_M_MMAP_THRESHOLD, int(limit_bytes)) == 1
+    return ok and mallopt(_M_TRIM_THRESHOLD, 8 * int(limit_bytes)) == 1
