@@ -30,15 +30,13 @@ setup() {
 # The test suite only: PyTorch (CPU build) and transformers, so the cross-checks against them run
 # (tests/test_ch04_torch_parity.py, test_ch08_torch.py, test_ch11_fixture.py; they skip without).
 # Students never need them. The CPU wheel of torch is ~190 MB (the default Linux wheel pulls
-# several GB of CUDA libraries): it is taken from pip's configured sources, else from PyTorch's CPU
-# index; if neither has it, the cross-checks are skipped and the suite still runs.
+# several GB of CUDA libraries): it is taken from pip's configured sources; if they lack it, the
+# cross-checks are skipped and the suite still runs.
 TORCH_VERSION="2.13.0"
 setup_test_extras() {
     local stamp="$VENV/.installed-torch-$TORCH_VERSION"
     [ -e "$stamp" ] && return 0
-    if python -m pip install --quiet "torch==$TORCH_VERSION+cpu" 2>/dev/null \
-        || python -m pip install --quiet --timeout 30 --retries 1 "torch==$TORCH_VERSION+cpu" \
-            --extra-index-url https://download.pytorch.org/whl/cpu; then
+    if python -m pip install --quiet "torch==$TORCH_VERSION+cpu"; then
         python -m pip install --quiet transformers && touch "$stamp"
     else
         echo "note: no CPU build of torch $TORCH_VERSION reachable; the torch cross-checks will be skipped"
