@@ -14,6 +14,7 @@ import contextlib
 import os
 import socket
 import sys
+import threading
 import time
 import types
 from collections.abc import Iterator
@@ -303,6 +304,7 @@ class StudentProcess:
         self.remotes: dict[int, Remote] = {}
         self.seq = 0
         self.in_test = False  # callbacks (a test's functions) may only be called while it runs
+        self.lock = threading.RLock()
 
     # ----------------------------------------------------------- lifecycle
 
@@ -412,7 +414,12 @@ class StudentProcess:
     # ----------------------------------------------------------- requests
 
     def request(self, op: str, value: Any, identity_args: Any = None) -> Any:
-        """Send one request and wait for its reply, serving the student's callbacks meanwhile."""
+        """Send one request and wait for its reply, serving the student's callbacks meanwhile.
+        One request at a time: provided code may call the student's functions from threads."""
+        with self.lock:
+            return self._request(op, value, identity_args)
+
+    def _request(self, op: str, value: Any, identity_args: Any) -> Any:
         if not self.alive:
             raise StudentGone(self.dead_reason or "the student process is not running")
         self.seq += 1

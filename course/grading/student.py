@@ -20,6 +20,7 @@ import os
 import re
 import socket
 import sys
+import threading
 import traceback
 import types
 from typing import Any
@@ -139,6 +140,7 @@ class Worker:
         self.output_limit = 100_000
         self.shared = SharedArrays(sign=+1, weak=False)
         self.copies: dict[int, Any] = {}  # objects rebuilt from the judge's (kept alive: ids)
+        self.lock = threading.RLock()
 
     # ------------------------------------------------------------------ values
 
@@ -216,7 +218,12 @@ class Worker:
     # ------------------------------------------------------------------ rpc
 
     def request(self, op: str, value: Any) -> Any:
-        """Ask the judge (a callback) and serve its nested requests until it answers."""
+        """Ask the judge (a callback) and serve its nested requests until it answers; one at a
+        time, whichever of the student's threads asks."""
+        with self.lock:
+            return self._request(op, value)
+
+    def _request(self, op: str, value: Any) -> Any:
         self.seq += 1
         seq = self.seq
         self.send({"q": seq, "op": op}, value)
