@@ -95,18 +95,69 @@ def check_close(
 
 
 def check_scalar(
-    actual: Any, expected: float, what: str, hint: str = "", rtol: float = 0.01, atol: float = 0.0
+    actual: Any,
+    expected: float,
+    what: str,
+    hint: str = "",
+    rtol: float = 0.01,
+    atol: float = 0.0,
+    known: dict[float, str] | None = None,
 ) -> None:
-    """Check a single number (a Derive answer) to a relative tolerance, 1% by default."""
+    """Check a single number (a Derive answer) to a relative tolerance, 1% by default.
+
+    ``known`` maps wrong answers a student plausibly gives (a GiB for a GB, a forgotten factor) to
+    the mistake behind each; an answer within the same tolerance of one of them is reported with
+    that mistake instead of ``hint``.
+    """
     if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
         _fail(what, f"expected a number, got {type(actual).__name__} {_show(actual)}", hint)
     if not np.isfinite(actual) or abs(float(actual) - expected) > max(atol, rtol * abs(expected)):
+        for value, mistake in (known or {}).items():
+            if abs(float(actual) - value) <= max(atol, rtol * abs(value)):
+                hint = mistake
+                break
         tolerance = f"within {rtol:.0%}" if rtol >= 0.01 else f"relative tolerance {rtol:g}"
         _fail(what, f"expected about {expected:.6g} ({tolerance}), got {_show(actual)}", hint)
 
 
-def check_equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:
-    """Exact equality for ids, letters, lists and shapes (arrays compared elementwise)."""
+def check_count(
+    actual: Any,
+    expected: int,
+    what: str,
+    hint: str = "",
+    known: dict[int, str] | None = None,
+) -> None:
+    """Check an exact count (parameters, bytes, elements): a whole number equal to ``expected``.
+
+    An int or a float holding a whole number passes; no tolerance, so a forgotten bias or norm
+    vector fails. ``known`` maps wrong answers a student plausibly gives to the mistake behind
+    each; when the answer is one of them, the message names that mistake instead of ``hint``.
+    """
+    if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
+        _fail(what, f"expected a number, got {type(actual).__name__} {_show(actual)}", hint)
+    if not np.isfinite(actual) or float(actual) != round(float(actual)):
+        _fail(what, f"expected the whole number {int(expected):,}, got {_show(actual)}", hint)
+    got = int(actual)
+    if got != int(expected):
+        for value, mistake in (known or {}).items():
+            if got == int(value) and value != expected:
+                hint = mistake
+                break
+        _fail(
+            what,
+            f"expected exactly {int(expected):,}, got {got:,} (off by {got - int(expected):+,})",
+            hint,
+        )
+
+
+def check_equal(
+    actual: Any, expected: Any, what: str, hint: str = "", known: dict[Any, str] | None = None
+) -> None:
+    """Exact equality for ids, letters, lists and shapes (arrays compared elementwise).
+
+    ``known`` maps wrong answers (numbers, strings) to the mistake behind each; when a wrong
+    answer is one of them, the message names that mistake instead of ``hint``.
+    """
     if isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray):
         same = np.shape(actual) == np.shape(expected) and bool(np.all(actual == expected))
     else:
@@ -114,6 +165,14 @@ def check_equal(actual: Any, expected: Any, what: str, hint: str = "") -> None:
         if not same and isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
             same = not isinstance(actual, bool) and actual == expected
     if not same:
+        if not isinstance(actual, (np.ndarray, bool)):
+            for value, mistake in (known or {}).items():
+                numbers = all(
+                    isinstance(v, (int, float, np.integer, np.floating)) for v in (value, actual)
+                )
+                if (numbers or type(value) is type(actual)) and value == actual:
+                    hint = mistake
+                    break
         _fail(what, f"expected {_show(expected)}, got {_show(actual)}", hint)
 
 

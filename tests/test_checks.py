@@ -38,10 +38,33 @@ def test_check_scalar_and_equal():
     assert "relative tolerance 1e-09" in fails(checks.check_scalar, 1.1, 1.0, "x", rtol=1e-9)
     assert "expected a number" in fails(checks.check_scalar, "1e9", 1e9, "x")
     assert "expected a number" in fails(checks.check_scalar, True, 1.0, "x")
+    msg = fails(checks.check_scalar, 2**30, 1e9, "gb", hint="generic", known={2**30: "GiB, not GB"})
+    assert "GiB, not GB" in msg and "generic" not in msg
+    assert "generic" in fails(checks.check_scalar, 5.0, 1.0, "x", hint="generic", known={3.0: "no"})
     checks.check_equal("B", "B", "answer")
     assert "expected 'B', got 'C'" in fails(checks.check_equal, "C", "B", "answer")
     assert "expected 4" in fails(checks.check_equal, True, 4, "line")
     checks.check_equal(4, 4, "line")
+    msg = fails(checks.check_equal, 31, 30, "users", hint="generic", known={31: "round down"})
+    assert "expected 30, got 31" in msg and "round down" in msg and "generic" not in msg
+    assert "generic" in fails(checks.check_equal, 32, 30, "users", hint="generic", known={31: "x"})
+    assert "pick B" in fails(checks.check_equal, "A", "B", "letter", known={"A": "pick B"})
+
+
+def test_check_count_is_exact_and_names_known_mistakes():
+    checks.check_count(124_439_808, 124_439_808, "params")
+    checks.check_count(124_439_808.0, 124_439_808, "params")
+    checks.check_count(np.int64(7), 7, "params")
+    msg = fails(checks.check_count, 124_439_808 - 768, 124_439_808, "params", hint="count all")
+    assert "expected exactly 124,439,808" in msg and "off by -768" in msg and "count all" in msg
+    msg = fails(
+        checks.check_count, 10, 12, "params", hint="generic", known={10: "you forgot the bias"}
+    )
+    assert "you forgot the bias" in msg and "generic" not in msg
+    assert "whole number" in fails(checks.check_count, 12.5, 12, "params")
+    assert "expected a number" in fails(checks.check_count, "12", 12, "params")
+    assert "expected a number" in fails(checks.check_count, True, 1, "params")
+    assert "whole number" in fails(checks.check_count, float("nan"), 12, "params")
 
 
 def test_check_raises_and_true():

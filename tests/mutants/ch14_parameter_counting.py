@@ -5,9 +5,10 @@ Most mutants are the reference solution with one piece changed (see ``tests.muta
 
 import functools
 
-from tests.mutants import swap
+from tests.mutants import swap, swaps
 
 _swap = functools.partial(swap, "ch14_parameter_counting")
+_swaps = functools.partial(swaps, "ch14_parameter_counting")
 _GPT2 = "ex_14_1_gpt2_params"
 _LLAMA = "ex_14_2_llama7b"
 _COUNT = "ex_14_5_param_count"
@@ -71,4 +72,30 @@ MUTANTS = {
         _MIXTRAL, "outside = 2 * V * d + d", "top_k = 1\noutside = V * d + d"
     ),
     "Mixtral as 8 x 7B": {_MIXTRAL: MIXTRAL_NAIVE_8X7},
+    # A small forgotten term: each is far below 0.1 % of the total, so only an exact check sees it.
+    "GPT-2 exact count without the final LayerNorm": _swap(
+        _GPT2,
+        "gpt2_exact_params = V * d + T * d + L * per_block + 2 * d",
+        "gpt2_exact_params = V * d + T * d + L * per_block",
+    ),
+    "LLaMA-7B without the RMSNorm gains": _swaps(
+        _LLAMA,
+        ("4 * d * d + 3 * d * d_ff + 2 * d", "4 * d * d + 3 * d * d_ff"),
+        ("2 * V * d + d", "2 * V * d"),
+    ),
+    "LLaMA-7B without the final norm": _swap(_LLAMA, "2 * V * d + d", "2 * V * d"),
+    "Mixtral without the routers": _swap(
+        _MIXTRAL, "mixtral_attn_per_layer + d * n_exp + 2 * d", "mixtral_attn_per_layer + 2 * d"
+    ),
+    "Mixtral without the norms": _swaps(
+        _MIXTRAL,
+        ("+ d * n_exp + 2 * d", "+ d * n_exp"),
+        ("outside = 2 * V * d + d", "outside = 2 * V * d"),
+    ),
+    "Mixtral active with a top-2 router (d x 2)": _swap(
+        _MIXTRAL,
+        "mixtral_active_params = L * (shared_block + top_k * expert) + outside",
+        "mixtral_active_params = L * (shared_block - d * n_exp + d * top_k + top_k * expert)"
+        " + outside",
+    ),
 }

@@ -49,4 +49,8 @@ MUTANTS = {
     ),
     "sdp_flops without the weighted sum": _swap(_SDP, _FLOPS, "return 2 * d_k * n_keys"),
     "sdp_flops using d_k for the values": _swap(_SDP, _FLOPS, "return 4 * d_k * n_keys"),
+    "layer FLOPs without the output projection": _swap(
+        _LAYER, "attn_layer_flops = 8 * s * d**2", "attn_layer_flops = 6 * s * d**2"
+    ),
+    "attention weights of one head only": _swap(_MEM, "1 * 32 * 8192", "1 * 8192"),
 }

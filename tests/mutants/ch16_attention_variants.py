@@ -111,4 +111,9 @@ MUTANTS = {
             ".reshape(s, d_head, n_kv_heads).transpose(2, 0, 1)",
         ),
     ),
+    "GQA layer without W_O": _swap(
+        "ex_16_2_gqa_params",
+        "gqa_attn_params = d * h * d_k + gqa_kv_params + h * d_k * d",
+        "gqa_attn_params = d * h * d_k + gqa_kv_params",
+    ),
 }

@@ -84,4 +84,11 @@ MUTANTS = {
     "17.7: inference without ValueError": _swap(
         BUILD, _INFER_CHECK, "    return n * per_param.get(precision, 2)\n"
     ),
+    # Unit slips: GiB for GB (7 %) and MB for MiB (5 %), and the GPU count from a GiB total.
+    "17.2: int4 weights in GiB": _swap(
+        "ex_17_2_inference_weights", "6.74e9 * 0.5 / GB", "6.74e9 * 0.5 / GiB"
+    ),
+    "17.5: GiB total, cards taken as 80 GiB (count unchanged)": _swap(
+        "ex_17_5_gpus_70b", "train70b_gb = 70e9 * 16 / GB", "train70b_gb = 70e9 * 16 / GiB"
+    ),
 }

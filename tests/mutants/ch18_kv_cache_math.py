@@ -55,4 +55,7 @@ MUTANTS = {
         BUILD, "int(kv_heads)", "int(head_dim)"
     ),
     "18.6: float arithmetic (1e0 factor)": _swap(BUILD, "return 2 * int(", "return 2.0 * int("),
+    "18.4: 2 GiB written as 2 GB (count still right)": _swap(
+        "ex_18_4_users", "kv_per_user_gb = 2 * GiB / GB", "kv_per_user_gb = 2.0"
+    ),
 }

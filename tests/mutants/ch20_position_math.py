@@ -79,4 +79,11 @@ MUTANTS = {
         "    diffs = [" + _GAP + "\n             for i in range(n) for j in range(n)]\n"
         "    return float(np.mean(diffs))",
     ),
+    # Half of the pairs: the score is assumed symmetric, so only i <= j (or i >= j) is visited.
+    "shift_gap over the upper triangle only": _swap(
+        SHIFT, "        for j in range(n):", "        for j in range(i, n):"
+    ),
+    "shift_gap over the lower triangle only": _swap(
+        SHIFT, "        for j in range(n):", "        for j in range(i + 1):"
+    ),
 }

@@ -123,4 +123,13 @@ MUTANTS = {
     "prediction in passes per second": _swap(
         PREDICT, "return tokens_per_pass / seconds", "return 1 / seconds"
     ),
+    # Unit slips the rounded GPU count would hide (4 GPUs either way): the total is checked too.
+    "serving total in GiB": _swap(
+        SERVING, "serving_memory_gb = total_bytes / 1e9", "serving_memory_gb = total_bytes / 2**30"
+    ),
+    "1.25 GiB per user read as 1.25 GB": _swap(
+        SERVING,
+        "total_bytes = weights_bytes + 100 * kv_bytes_per_user",
+        "total_bytes = weights_bytes + 100 * 1.25e9",
+    ),
 }

@@ -5,9 +5,10 @@ Each mutant is the reference solution with one piece changed (see ``tests.mutant
 
 import functools
 
-from tests.mutants import swap
+from tests.mutants import swap, swaps
 
 _swap = functools.partial(swap, "ch23_capstone_design")
+_swaps = functools.partial(swaps, "ch23_capstone_design")
 
 PARAMS = "ex_23_1_param_count"
 TRAIN = "ex_23_2_training_time"
@@ -124,4 +125,22 @@ MUTANTS = {
         PLAN, _FEASIBLE, '"feasible": bool(meets and tokens_per_day < capacity)'
     ),
     "plan: numpy bools": _swap(PLAN, _MEETS, "meets = np.float64(per_user) >= target_tokens_per_s"),
+    # Small forgotten terms: the norms are 0.004 % of the model.
+    "params: exact count without the RMSNorm weights": _swaps(
+        PARAMS,
+        ("norms = 2 * d  # two RMSNorm weight vectors", "norms = 0"),
+        ("+ 2 * V * d + d  #", "+ 2 * V * d  #"),
+    ),
+    "params: exact count without the final norm": _swap(
+        PARAMS, "+ 2 * V * d + d  #", "+ 2 * V * d  #"
+    ),
+    # A unit slip the rounding up hides at the capstone's own numbers.
+    "plan: 80 GB cards taken as 80 GiB": _swap(
+        PLAN, _GPUS, "gpus = max(1, math.ceil(total_bytes / (gpu_memory_bytes / 1e9 * 2**30)))"
+    ),
+    "plan: total in GB, not bytes": _swap(
+        PLAN,
+        "total_bytes = weights_bytes + users * kv_bytes_per_user",
+        "total_bytes = (weights_bytes + users * kv_bytes_per_user) / 1e9",
+    ),
 }
