@@ -37,6 +37,9 @@ case "${1:-}" in
         done
         shift
         echo "Your notebooks are in my-work/. Check an exercise with: python -m course check ch01"
+        # self-study: Validate stays; the Assignments panel, Formgrader and Create Assignment,
+        # which need a class exchange or an instructor's course, are switched off (deploy/self-study)
+        export JUPYTER_CONFIG_PATH="$PWD/deploy/self-study${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
         exec jupyter lab --notebook-dir=my-work "$@"
         ;;
     test)
