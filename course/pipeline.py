@@ -71,8 +71,9 @@ class Pipeline:
 
         self.course_dir = Path(course_dir).resolve()
         self.exchange_dir = Path(exchange_dir).resolve()
-        self.exchange_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.exchange_dir, 0o777)
+        if not self.exchange_dir.exists():  # a shared exchange belongs to its admin: leave it
+            self.exchange_dir.mkdir(parents=True)
+            os.chmod(self.exchange_dir, 0o777)
         self.config = load_config(self.course_dir, self.exchange_dir)
         if release_dir is not None:
             self.config.CourseDirectory.release_directory = str(Path(release_dir).resolve())
