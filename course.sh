@@ -4,8 +4,10 @@
 #   ./course.sh lab     create the environment (first run), copy the release notebooks into
 #                       my-work/ (never overwriting your work) and open JupyterLab there
 #   ./course.sh test    create the environment (first run) and run the whole test suite
+#   ./course.sh hub     (root) set up and start the class JupyterHub: ./course.sh hub --help
 #
-# Needs Python 3.11+ and pip. The environment lives in .venv/ (override with COURSE_VENV).
+# Needs Python 3.11+ and pip. The environment lives in .venv/ (override with COURSE_VENV);
+# COURSE_EXTRAS adds optional extras to it (e.g. hub,browser for the browser tests, as CI does).
 set -euo pipefail
 cd "$(dirname "$0")"
 VENV="${COURSE_VENV:-.venv}"
@@ -18,11 +20,11 @@ setup() {
     fi
     # shellcheck disable=SC1091
     . "$VENV/bin/activate"   # nbgrader shells out to alembic: the venv's bin must be on PATH
-    local stamp
-    stamp="$VENV/.installed-$(sha1sum pyproject.toml | cut -c1-12)"
+    local stamp extras="test${COURSE_EXTRAS:+,$COURSE_EXTRAS}"
+    stamp="$VENV/.installed-$(cat pyproject.toml <(echo "$extras") | sha1sum | cut -c1-12)"
     if [ ! -e "$stamp" ]; then
         python -m pip install --quiet --upgrade pip
-        python -m pip install --quiet -e ".[test]"
+        python -m pip install --quiet -e ".[$extras]"
         touch "$stamp"
     fi
 }
@@ -53,6 +55,9 @@ case "${1:-}" in
         done
         shift
         echo "Your notebooks are in my-work/. Check an exercise with: python -m course check ch01"
+        # self-study: Validate stays; the Assignments panel, Formgrader and Create Assignment,
+        # which need a class exchange or an instructor's course, are switched off (deploy/self-study)
+        export JUPYTER_CONFIG_PATH="$PWD/deploy/self-study${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
         exec jupyter lab --notebook-dir=my-work "$@"
         ;;
     test)
@@ -62,8 +67,13 @@ case "${1:-}" in
         export COURSE_FAST=1
         exec python -m pytest -n 2 --dist loadgroup "$@"
         ;;
+    hub)
+        COURSE_EXTRAS="hub${COURSE_EXTRAS:+,$COURSE_EXTRAS}" setup
+        shift
+        exec python -m course.hub "$@"
+        ;;
     *)
-        sed -n '2,9p' "$0"
+        sed -n '2,11p' "$0"
         exit 2
         ;;
 esac

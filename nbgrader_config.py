@@ -28,11 +28,11 @@ c.Autograde.autograde_preprocessors = autograde_preprocessors()
 # Small data files (the ch11 checkpoint) must reach students; nbgrader skips files over the limit.
 c.CourseDirectory.max_file_size = 5_000_000
 
-# Single-machine exchange (instructor and students on one JupyterHub or laptop). Override with
-# $COURSE_EXCHANGE, e.g. /srv/nbgrader/exchange on a shared server.
-c.Exchange.root = os.environ.get(
-    "COURSE_EXCHANGE", os.path.join(os.path.dirname(os.path.abspath(__file__)), ".exchange")
-)
+# The exchange (released assignments, submissions, feedback) lives outside the course directory,
+# which students must not be able to read: nbgrader's usual /srv/nbgrader/exchange, writable by
+# everyone (`sudo mkdir -p /srv/nbgrader/exchange && sudo chmod 777 /srv/nbgrader/exchange`), or
+# $COURSE_EXCHANGE. Self-study (`./course.sh lab`) uses no exchange.
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
 
 # Feedback shows failure messages but never hidden-test source or tracebacks quoting it.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

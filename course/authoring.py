@@ -152,6 +152,19 @@ def _cell_id(chapter: str, index: int, cell: Cell) -> str:
     return f"cell-{index:03d}-{digest}"
 
 
+# The last line of every test cell in the notebooks (added by the build, not written in the text):
+# a test cell that gets this far passed every check above it, and says so.
+PASSED_LINE = 'print("✓ passed")'
+
+
+def _with_passed_line(source: str) -> str:
+    return f"{source.rstrip()}\n{PASSED_LINE}"
+
+
+def _without_passed_line(source: str) -> str:
+    return source.removesuffix(f"\n{PASSED_LINE}").removesuffix(PASSED_LINE)
+
+
 def build_notebook(cells: list[Cell], chapter: str) -> nbformat.NotebookNode:
     """The nbgrader source notebook for a chapter, without outputs, deterministic."""
     nb = nbformat.v4.new_notebook()
@@ -162,6 +175,8 @@ def build_notebook(cells: list[Cell], chapter: str) -> nbformat.NotebookNode:
     for index, cell in enumerate(cells):
         if cell.kind in ("md", "written"):
             nb_cell = nbformat.v4.new_markdown_cell(cell.source)
+        elif cell.kind == "test":
+            nb_cell = nbformat.v4.new_code_cell(_with_passed_line(cell.source))
         else:
             nb_cell = nbformat.v4.new_code_cell(cell.source)
         nb_cell.id = _cell_id(chapter, index, cell)
@@ -197,6 +212,8 @@ def cells_from_notebook(nb: nbformat.NotebookNode, origin: str = "<notebook>") -
                 "solution and test cells"
             )
         points = meta.get("points") if kind != "solution" else None
+        if kind == "test":
+            source = _without_passed_line(source)
         cells.append(
             Cell(
                 kind, source, meta.get("grade_id"), None if points is None else float(points), tags

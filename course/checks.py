@@ -11,23 +11,74 @@ from __future__ import annotations
 
 import ast
 import inspect
+import linecache
+import re
 import textwrap
 import types
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 
 class CheckFailed(AssertionError):
-    """A visible or hidden test found a wrong answer."""
+    """A visible or hidden test found a wrong answer.
+
+    ``str(exc)`` is one line (``what: detail -- hint``), which is what the grade command, the
+    feedback and ``python -m course check`` report. In a notebook, IPython shows
+    :meth:`_render_traceback_` instead of a traceback: a short block saying what was checked, what
+    was expected, what came back and the hint, plus the line of the test cell that failed, with
+    no frames from the course package.
+    """
+
+    def __init__(self, message: str, what: str = "", detail: str = "", hint: str = ""):
+        super().__init__(message)
+        self.what, self.detail, self.hint = what, detail, hint
+
+    def _render_traceback_(self) -> list[str]:
+        red, bold, reset = "\x1b[31m", "\x1b[1m", "\x1b[0m"
+        lines = [f"{red}{bold}✗ Check failed:{reset} {bold}{self.what or self}{reset}"]
+        parts = _EXPECTED_GOT.match(self.detail)
+        if parts:
+            lines.append(f"  expected: {parts['expected']}")
+            lines.append(f"  got:      {parts['got']}")
+        elif self.detail:
+            lines.append(f"  {self.detail}")
+        if self.hint:
+            lines.append(f"  hint:     {self.hint}")
+        where = _cell_line(self.__traceback__)
+        if where:
+            lines.append(f"  (test cell line {where})")
+        return lines
+
+
+def _cell_line(tb: types.TracebackType | None) -> str:
+    """``3: check_close(...)``: the last line outside the course package that led to the
+    failure (the test cell's line), or '' if there is none."""
+    found = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(_PACKAGE):
+            text = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+            text = text if len(text) <= 80 else text[:77] + "..."
+            found = f"{tb.tb_lineno}: {text}" if text else str(tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+_EXPECTED_GOT = re.compile(r"expected (?P<expected>.+?), (?:got |but it )(?P<got>.+)", re.S)
 
 
 def _fail(what: str, detail: str, hint: str = "") -> None:
+    __tracebackhide__ = True  # noqa: F841 - read by IPython and pytest
     message = f"{what}: {detail}"
     if hint:
         message += f" -- {hint}"
-    raise CheckFailed(message)
+    error = CheckFailed(message, what, detail, hint)
+    error.__cause__ = None  # no "during handling of the above exception" chain (check_raises)
+    raise error
 
 
 def _show(value: Any, limit: int = 160) -> str:

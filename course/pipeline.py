@@ -27,7 +27,7 @@ class PipelineError(RuntimeError):
 class Score:
     auto: float  # points from autograded test cells
     auto_max: float
-    manual_max: float  # points awaiting manual grading (written answers)
+    manual_max: float  # points of written answers that still await a manual grade
     needs_manual_grade: bool
 
 
@@ -63,15 +63,20 @@ def _cwd(path: Path) -> Iterator[None]:
 class Pipeline:
     """One course directory and its exchange."""
 
-    def __init__(self, course_dir: Path, exchange_dir: Path):
+    def __init__(self, course_dir: Path, exchange_dir: Path, release_dir: Path | None = None):
+        """``release_dir``: where :meth:`generate` writes the student version (default
+        ``course_dir/release``), e.g. a scratch folder when only the gradebook is wanted."""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
         self.course_dir = Path(course_dir).resolve()
         self.exchange_dir = Path(exchange_dir).resolve()
-        self.exchange_dir.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.exchange_dir, 0o777)
+        if not self.exchange_dir.exists():  # a shared exchange belongs to its admin: leave it
+            self.exchange_dir.mkdir(parents=True)
+            os.chmod(self.exchange_dir, 0o777)
         self.config = load_config(self.course_dir, self.exchange_dir)
+        if release_dir is not None:
+            self.config.CourseDirectory.release_directory = str(Path(release_dir).resolve())
         self.coursedir = CourseDirectory(config=self.config)
         with _cwd(self.course_dir):
             self.api = NbGraderAPI(coursedir=self.coursedir, config=self.config)
@@ -136,8 +141,8 @@ class Pipeline:
                         if grade.cell.cell_type == "code":
                             auto += grade.score or 0.0
                             auto_max += grade.max_score
-                        else:
-                            manual_max += grade.max_score
+                        elif grade.score is None or grade.needs_manual_grade:
+                            manual_max += grade.max_score  # nobody has scored it yet
                 result[submission.student.id] = Score(
                     auto, auto_max, manual_max, submission.needs_manual_grade
                 )

@@ -125,3 +125,34 @@ def test_check_not_using_and_own_work():
     from course.reference.gpt import softmax
 
     assert "reference code" in fails(checks.check_own_work, softmax, "softmax")
+
+
+def test_a_failure_renders_as_a_short_block_in_a_notebook():
+    """IPython shows ``_render_traceback_`` instead of a traceback: what was checked, expected,
+    got and the hint, the test cell's line, and no frame from the course package."""
+    namespace: dict = {"checks": checks, "np": np}
+    source = "x = 1\nchecks.check_close(np.array([1.0, 2.5]), [1.0, 2.0], 'f(x)', hint='look')\n"
+    with pytest.raises(checks.CheckFailed) as info:
+        exec(compile(source, "<test cell>", "exec"), namespace)
+    lines = [line for line in info.value._render_traceback_()]
+    plain = "\n".join(lines).replace("\x1b[31m", "").replace("\x1b[1m", "").replace("\x1b[0m", "")
+    assert plain.splitlines()[0] == "✗ Check failed: f(x)"
+    assert "  expected: array(shape=(2,), dtype=float64) [1., 2.]" in plain
+    assert "  got:      array(shape=(2,), dtype=float64) [1. , 2.5]" in plain
+    assert "  hint:     look" in plain
+    assert plain.splitlines()[-1] == "  (test cell line 2)"  # exec'd text has no source lines
+    assert "checks.py" not in plain and len(lines) == 5
+    # the one-line message the grader and `course check` report is unchanged
+    assert str(info.value).startswith("f(x): expected array(") and str(info.value).endswith("look")
+
+
+def test_check_raises_failure_has_no_chained_traceback():
+    with pytest.raises(checks.CheckFailed) as info:
+        checks.check_raises(lambda: 1 / 0, ValueError, "dividing by zero")
+    assert info.value.__suppress_context__ and info.value.__cause__ is None
+    block = "\n".join(info.value._render_traceback_())
+    assert "expected: ValueError" in block and "got:      ZeroDivisionError" in block
+    import traceback
+
+    printed = "".join(traceback.format_exception(info.value))
+    assert "During handling" not in printed and "ZeroDivisionError" in printed

@@ -166,9 +166,63 @@ def test_grade_command_grades_a_class_and_reports(tmp_path):
         assert (course / "feedback" / student / chapter / f"{chapter}.html").exists()
 
 
-def test_grade_before_generate_assignment_says_what_to_run(tmp_path):
-    """A course folder with the release notebook but no gradebook entry (the instructor never ran
-    generate_assignment there): one clear line, nothing graded."""
+def grade_env(tmp_path: Path) -> dict[str, str]:
+    return {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(tmp_path)}
+
+
+@pytest.mark.slow
+def test_grade_on_a_fresh_clone_sets_up_the_gradebook(tmp_path):
+    """A fresh clone has source/ and release/ but no gradebook (and plain `nbgrader
+    generate_assignment` skips a chapter whose release/ exists): the grade command adds the chapter
+    to the gradebook itself, leaves release/ untouched, grades, and counts as pending only the
+    written answers nobody has scored (nbgrader itself gives 0 to one left as released)."""
+    import shutil
+
+    from tests.grading_tools import submit
+
+    chapter = "ch01_softmax"
+    course = tmp_path / "course"
+    for part in ("source", "release"):
+        shutil.copytree(ROOT / part / chapter, course / part / chapter)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    before = {p: p.read_bytes() for p in (course / "release").rglob("*") if p.is_file()}
+    full = fill_answers(release_nb(chapter), source_nb(chapter))
+    written = [
+        c
+        for c in full.cells
+        if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")
+    ]
+    assert written, "ch01 has a written answer"
+    submit(course, chapter, "ada", full)
+    submit(course, chapter, "bob", release_nb(chapter))
+    proc = subprocess.run(
+        [sys.executable, "-m", "course", "grade", "ch01", "--course-dir", str(course)],
+        capture_output=True,
+        text=True,
+        env=grade_env(tmp_path),
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"added {chapter} to the gradebook from source/{chapter}" in proc.stdout
+    assert {p: p.read_bytes() for p in (course / "release").rglob("*") if p.is_file()} == before
+    rows = {line.split()[0]: line.split() for line in proc.stdout.splitlines() if line.split()}
+    points = sum(c.metadata.nbgrader["points"] for c in written)
+    assert rows["ada"][1:4] == ["10", "10", f"{points:g}"]  # her written answer awaits a grade
+    assert rows["bob"][1:4] == ["0", "10", "0"]  # left as released: nbgrader scored it 0
+    # a second run finds the chapter in the gradebook and does not touch it again
+    again = subprocess.run(
+        [sys.executable, "-m", "course", "grade", "ch01", "--course-dir", str(course)],
+        capture_output=True,
+        text=True,
+        env=grade_env(tmp_path),
+        cwd=tmp_path,
+    )
+    assert again.returncode == 0 and "added" not in again.stdout, again.stdout + again.stderr
+
+
+def test_grade_without_gradebook_or_source_says_what_to_do(tmp_path):
+    """A course folder with the release notebook only (no gradebook entry, no source/ to make
+    one from): one clear line, nothing graded."""
     import shutil
 
     shutil.copytree(ROOT / "release" / "ch01_softmax", tmp_path / "release" / "ch01_softmax")
@@ -176,8 +230,9 @@ def test_grade_before_generate_assignment_says_what_to_run(tmp_path):
     proc = run_cli("grade", "ch01", "--course-dir", str(tmp_path))
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().splitlines() == [
-        f"error: no gradebook at {tmp_path / 'gradebook.db'}: run "
-        f"`nbgrader generate_assignment ch01_softmax` in {tmp_path} first"
+        f"error: ch01_softmax is not in the gradebook {tmp_path / 'gradebook.db'} and there is "
+        f"no {tmp_path / 'source' / 'ch01_softmax' / 'ch01_softmax.ipynb'} to add it from: grade "
+        "in the instructor's course directory (the one with source/)"
     ]
     assert not (tmp_path / "gradebook.db").exists()
 
