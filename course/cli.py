@@ -230,59 +230,8 @@ def cmd_solution(args: argparse.Namespace) -> int:
     return 0
 
 
-def prepare_gradebook(root: Path, chapter: str) -> bool:
-    """Make sure ``root``'s gradebook knows ``chapter`` (its notebooks, cells, points and
-    checksums), which autograde needs: on a fresh clone there is no gradebook, and plain
-    ``nbgrader generate_assignment`` skips a chapter whose ``release/`` exists. This runs nbgrader's
-    own ``generate_assignment`` from ``source/<chapter>`` against the course's gradebook, with its
-    output going to a scratch folder, so the committed ``release/`` stays as it is. Returns
-    whether it had to; a chapter already in the gradebook is left alone."""
-    import tempfile
-
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from course.pipeline import Pipeline
-
-    db = root / "gradebook.db"
-    if db.is_file():
-        with Gradebook(f"sqlite:///{db}") as gradebook:
-            try:
-                gradebook.find_assignment(chapter)
-                return False
-            except MissingEntry:
-                pass
-    source = root / "source" / chapter / f"{chapter}.ipynb"
-    if not source.is_file():
-        raise UserError(
-            f"{chapter} is not in the gradebook {db} and there is no {source} to add it from: "
-            "grade in the instructor's course directory (the one with source/)"
-        )
-    with tempfile.TemporaryDirectory(prefix="course-gradebook-") as scratch:
-        pipe = Pipeline(root, Path(scratch) / "exchange", Path(scratch) / "release")
-        pipe.generate(chapter)
-    return True
-
-
-def manual_pending(root: Path, chapter: str) -> dict[str, float]:
-    """Per student, the points of written answers that still await a grade in formgrader. nbgrader
-    scores a written answer left exactly as released (0 points) itself; those are not pending."""
-    from nbgrader.api import Gradebook
-
-    pending: dict[str, float] = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for submission in gradebook.assignment_submissions(chapter):
-            pending[submission.student.id] = sum(
-                grade.max_score
-                for notebook in submission.notebooks
-                for grade in notebook.grades
-                if grade.cell.cell_type != "code"
-                and (grade.needs_manual_grade or grade.score is None)
-            )
-    return pending
-
-
 def cmd_grade(args: argparse.Namespace) -> int:
-    from course.grading.batch import BatchError, grade_chapter
+    from course.grading.batch import BatchError, grade_chapter, prepare_gradebook
     from course.grading.judge import GradingLimits
     from course.grading.report import summary_table
     from course.grading.sandbox import isolation, why_unavailable
@@ -302,8 +251,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         submission_timeout=args.timeout,
         memory_bytes=int(args.memory_gb * 2**30),
     )
-    if (root / "release" / chapter).is_dir() and prepare_gradebook(root, chapter):
-        print(f"added {chapter} to the gradebook from source/{chapter} (release/ left as it is)")
+    try:
+        if (root / "release" / chapter).is_dir() and prepare_gradebook(root, chapter):
+            print(f"added {chapter} to the gradebook from source/{chapter} (release/ unchanged)")
+    except BatchError as exc:
+        raise UserError(str(exc)) from None
     start = time.monotonic()
     try:
         results = grade_chapter(
@@ -316,9 +268,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
         )
     except BatchError as exc:
         raise UserError(str(exc)) from None
-    for student, pending in manual_pending(root, chapter).items():
-        if student in results:
-            results[student].manual_max = pending
     print(summary_table(chapter, list(results.values()), time.monotonic() - start))
     print(f"isolation: {level}")
     print(

@@ -304,7 +304,8 @@ def _read_scores(course_dir: Path, chapter: str, student: str, flagged: bool) ->
                 result.cells[grade.name] = grade.score or 0.0
                 if flagged:
                     grade.needs_manual_grade = True
-            else:
+            elif grade.needs_manual_grade or grade.score is None:
+                # a written answer awaiting formgrader (one left as released nbgrader scores 0)
                 result.manual_max += grade.max_score
         if flagged:
             gradebook.db.commit()
@@ -344,7 +345,7 @@ def grade_chapter(
         raise BatchError(
             f"no release notebook {release_path}: run generate_assignment for {chapter} first"
         )
-    _check_gradebook(course_dir, chapter)
+    prepare_gradebook(course_dir, chapter)
     if exchange_dir is None:
         exchange_dir = exchange_root(load_config(course_dir), course_dir)
     exchange_dir = Path(exchange_dir).resolve()
@@ -375,20 +376,36 @@ def grade_chapter(
     return {s: results[s] for s in available}
 
 
-def _check_gradebook(course_dir: Path, chapter: str) -> None:
-    """Autograde needs the assignment's cells in the gradebook (``generate_assignment`` puts them
-    there); say so before grading rather than fail on every submission."""
+def prepare_gradebook(root: Path, chapter: str) -> bool:
+    """Make sure ``root``'s gradebook knows ``chapter`` (its notebooks, cells, points and
+    checksums), which autograde needs: on a fresh clone there is no gradebook, and plain
+    ``nbgrader generate_assignment`` skips a chapter whose ``release/`` exists. This runs nbgrader's
+    own ``generate_assignment`` from ``source/<chapter>`` against the course's gradebook, with its
+    output going to a scratch folder, so the committed ``release/`` stays as it is. Returns
+    whether it had to; a chapter already in the gradebook is left alone."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    path = course_dir / "gradebook.db"
-    hint = f"run `nbgrader generate_assignment {chapter}` in {course_dir} first"
-    if not path.is_file():
-        raise BatchError(f"no gradebook at {path}: {hint}")
-    with Gradebook(f"sqlite:///{path}") as gradebook:
-        try:
-            gradebook.find_assignment(chapter)
-        except MissingEntry:
-            raise BatchError(f"{chapter} is not in the gradebook {path}: {hint}") from None
+    from course.pipeline import Pipeline
+
+    db = root / "gradebook.db"
+    if db.is_file():
+        with Gradebook(f"sqlite:///{db}") as gradebook:
+            try:
+                gradebook.find_assignment(chapter)
+                return False
+            except MissingEntry:
+                pass
+    source = root / "source" / chapter / f"{chapter}.ipynb"
+    if not source.is_file():
+        raise BatchError(
+            f"{chapter} is not in the gradebook {db} and there is no {source} to add it from: "
+            "grade in the instructor's course directory (the one with source/)"
+        )
+    with tempfile.TemporaryDirectory(prefix="course-gradebook-") as scratch:
+        pipe = Pipeline(root, Path(scratch) / "exchange", Path(scratch) / "release")
+        with contextlib.redirect_stdout(open(os.devnull, "w")):
+            pipe.generate(chapter)
+    return True
 
 
 def export_grades(
