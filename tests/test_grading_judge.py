@@ -303,6 +303,14 @@ def provided_notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
     return nb
 
 
+def judge_against(release: nbformat.NotebookNode, answers: str):
+    """Grade ``release`` with its first answer cell (cell 2) replaced by ``answers``."""
+    submitted = nbformat.from_dict(release)
+    submitted.cells[2].source = answers
+    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(submitted, release)
+    return {o.grade_id: o for o in result.outcomes}, result
+
+
 def test_tests_use_the_notebooks_own_definitions():
     release = provided_notebook(
         (
@@ -315,22 +323,18 @@ def test_tests_use_the_notebooks_own_definitions():
         ("test", "check_double(double)"),
         ("test", "check_close(double(1.0), reference(1.0), 'double(1)', atol=TOLERANCE)"),
     )
-    wrong = nbformat.from_dict(release)
-    wrong.cells[2].source = (
+    outcomes, result = judge_against(
+        release,
         "def double(x):\n    return 3 * x\n"
         "def reference(x):\n    return 3 * x\nTOLERANCE = 1e9\n"
-        "def check_double(f):\n    pass\ncheck_close = lambda *a, **k: None"
+        "def check_double(f):\n    pass\ncheck_close = lambda *a, **k: None",
     )
-    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(wrong, release)
-    outcomes = {o.grade_id: o for o in result.outcomes}
     assert not outcomes["test_2"].passed and not outcomes["test_3"].passed
     flagged = " | ".join(result.notes)
     for name in ("reference", "TOLERANCE", "check_double"):
         assert f"redefines {name}" in flagged, flagged
 
-    right = nbformat.from_dict(release)
-    right.cells[2].source = "def double(x):\n    return 2 * x"
-    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(right, release)
+    _, result = judge_against(release, "def double(x):\n    return 2 * x")
     assert all(o.passed for o in result.outcomes), [o.message for o in result.outcomes]
     assert not result.notes, result.notes
 
@@ -359,12 +363,11 @@ def test_provided_code_calls_the_students_answers_and_objects_cross_both_ways():
         ("test", "check_true(isinstance(make(), Cache) and isinstance(made, Cache), 'a Cache')"),
         ("test", "check_true(base == 10 and len(made.items) == 1, 'provided values')"),
     )
-    answer = nbformat.from_dict(release)
-    answer.cells[2].source = (
+    _, result = judge_against(
+        release,
         "def inc(x):\n    return x + 1\n"
         "def fill(cache, n):\n    for i in range(n):\n        cache.add(i)\n"
-        "def make():\n    c = Cache()\n    c.add('x')\n    return c"
+        "def make():\n    c = Cache()\n    c.add('x')\n    return c",
     )
-    result = Judge(ROOT / "release" / "ch01_softmax", GradingLimits()).run(answer, release)
     assert all(o.passed for o in result.outcomes), [o.message for o in result.outcomes]
     assert not result.notes, result.notes
