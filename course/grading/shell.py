@@ -143,6 +143,8 @@ class GradingShell(InteractiveShell):
         self.compiles = 0  # cells compiled since: a cell magic's (``%%capture``) is "name#1"
         self.last_error: BaseException | None = None
         self.compile.get_code_name = self._code_name
+        # outputs reach the judge as text: a figure shown by the inline backend is not rendered
+        self.display_formatter.active_types = ["text/plain"]
         self.register_magic_function(self._pip_magic, "line", "pip")
 
     # ----------------------------------------------------------- running a cell
