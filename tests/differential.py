@@ -185,7 +185,9 @@ class ChapterRun:
     def differences(self) -> list[CellDiff]:
         return [d for r in self.students.values() for d in r.differences()]
 
-    def report(self) -> str:
+    def report(self, cells_per_student: int | None = None) -> str:
+        """Each student whose cells differ, why (the first failing non-test cell on each side),
+        and the differing cells (all, or the first ``cells_per_student``)."""
         lines = []
         for result in self.students.values():
             diffs = result.differences()
@@ -195,7 +197,10 @@ class ChapterRun:
                     f"first failing non-test cell: judge [{result.judge_cause or 'none'}], "
                     f"kernel [{result.kernel_cause or 'none'}]"
                 )
-                lines.extend("  " + d.describe(self.chapter) for d in diffs)
+                shown = diffs[:cells_per_student] if cells_per_student is not None else diffs
+                lines.extend("  " + d.describe(self.chapter) for d in shown)
+                if len(shown) < len(diffs):
+                    lines.append(f"  ... and {len(diffs) - len(shown)} more cell(s)")
             if result.judge_error:
                 lines.append(
                     f"student {result.plan.name} / {self.chapter}: judge error {result.judge_error}"
