@@ -61,6 +61,7 @@ class AnswerContext:
     grade_id: str
     source: str  # the reference answer, solution markers removed
     inspected: frozenset[str] = frozenset()  # names whose source code a test or provided cell reads
+    underscore_rebound: bool = False  # an earlier cell binds ``_`` (IPython then stops updating it)
     tree: ast.Module = field(init=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +159,12 @@ def _statements(source: str) -> list[ast.stmt]:
 
 
 def cell_time(ctx: AnswerContext) -> str:
+    """``%%time`` compiles the cell as ``<timed exec>`` without keeping its source, so
+    ``inspect.getsource`` fails on its functions in the student's kernel too: not used on answers
+    whose source a test reads (``check_not_using``)."""
+    read = sorted({f.name for f in ctx.functions} & ctx.inspected)
+    if read:
+        raise Skip(f"a test reads the source of {', '.join(read)}, which %%time does not keep")
     return _prepend(ctx, "%%time")
 
 
@@ -486,7 +493,9 @@ def lambda_assign(ctx: AnswerContext) -> str:
 
 def underscore_out(ctx: AnswerContext) -> Styled:
     """The student computes the answer's value as the last line of a scratch cell (so IPython
-    shows it and keeps it in ``_`` and ``Out``), then binds it from ``_`` in the answer cell."""
+    shows it and keeps it in ``_`` and ``Out``), then binds it from ``_`` in the answer cell, or
+    from ``Out[max(Out)]`` where an earlier cell bound ``_`` itself (``for _ in ...``): IPython
+    stops updating ``_`` then, so ``_`` would be stale in the student's kernel too."""
     if ctx.functions or any(isinstance(n, ast.ClassDef) for n in ctx.tree.body):
         raise Skip("the answer defines functions or classes (``_`` holds values)")
     if not ctx.assignments:
@@ -514,6 +523,8 @@ def underscore_out(ctx: AnswerContext) -> Styled:
     value = ast.get_source_segment(ctx.source, last.value)
     del lines[last.lineno - 1]
     scratch = "\n".join(lines).rstrip("\n") + f"\n{value}\n"
+    if ctx.underscore_rebound:
+        return Styled(f"{name} = Out[max(Out)]\n", before=(scratch,))
     return Styled(f"{name} = _\nassert Out[max(Out)] is {name}\n", before=(scratch,))
 
 
@@ -594,6 +605,25 @@ def inspected_names(source_nb: nbformat.NotebookNode) -> frozenset[str]:
     )
 
 
+def _binds_underscore(source: str) -> bool:
+    """Whether a cell binds ``_`` at its top level (outside functions and classes)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+            return True
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
 def styled_answers(
     chapter: str, source_nb: nbformat.NotebookNode, style: Style
 ) -> tuple[dict[str, Styled], dict[str, str]]:
@@ -601,10 +631,22 @@ def styled_answers(
     ({grade_id: Styled}, {grade_id: why the style was skipped there})."""
     inspected = inspected_names(source_nb)
     styled, skipped = {}, {}
+    rebound, underscore_before = False, {}
+    for cell in source_nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code":
+            underscore_before[grade_id] = rebound
+            rebound = rebound or _binds_underscore(cell.source)
     for grade_id, cell in answer_cells(source_nb).items():
         if cell.cell_type != "code":
             continue
-        ctx = AnswerContext(chapter, grade_id, without_solution_markers(cell.source), inspected)
+        ctx = AnswerContext(
+            chapter,
+            grade_id,
+            without_solution_markers(cell.source),
+            inspected,
+            underscore_before[grade_id],
+        )
         try:
             result = style.apply(ctx)
         except Skip as why:
