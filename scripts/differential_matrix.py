@@ -103,6 +103,12 @@ def main() -> int:
                 f"{t['judge']:.0f} s, kernel {t['kernel']:.0f} s, side by side)",
                 flush=True,
             )
+            differing = [
+                f"{name} ({len(result.differences())})"
+                for name, result in run.students.items()
+                if result.differences()
+            ]
+            print(f"  styles that differ: {', '.join(differing) or 'none'}", flush=True)
     finally:
         if options.keep:
             print(f"kept {base}")
