@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("COURSE_FAST", "1")
+# nbgrader shells out to alembic: find it next to this interpreter even without an active venv
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 from course.syllabus import find_chapter  # noqa: E402
 from tests.conftest import WRITTEN  # noqa: E402
