@@ -195,13 +195,17 @@ def test_grade_on_a_fresh_clone_sets_up_the_gradebook(tmp_path):
     assert written, "ch01 has a written answer"
     submit(course, chapter, "ada", full)
     submit(course, chapter, "bob", release_nb(chapter))
-    proc = subprocess.run(
-        [sys.executable, "-m", "course", "grade", "ch01", "--course-dir", str(course)],
-        capture_output=True,
-        text=True,
-        env=grade_env(tmp_path),
-        cwd=tmp_path,
-    )
+
+    def grade() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "course", "grade", "ch01", "--course-dir", str(course)],
+            capture_output=True,
+            text=True,
+            env=grade_env(tmp_path),
+            cwd=tmp_path,
+        )
+
+    proc = grade()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"added {chapter} to the gradebook from source/{chapter}" in proc.stdout
     assert {p: p.read_bytes() for p in (course / "release").rglob("*") if p.is_file()} == before
@@ -210,13 +214,7 @@ def test_grade_on_a_fresh_clone_sets_up_the_gradebook(tmp_path):
     assert rows["ada"][1:4] == ["10", "10", f"{points:g}"]  # her written answer awaits a grade
     assert rows["bob"][1:4] == ["0", "10", "0"]  # left as released: nbgrader scored it 0
     # a second run finds the chapter in the gradebook and does not touch it again
-    again = subprocess.run(
-        [sys.executable, "-m", "course", "grade", "ch01", "--course-dir", str(course)],
-        capture_output=True,
-        text=True,
-        env=grade_env(tmp_path),
-        cwd=tmp_path,
-    )
+    again = grade()
     assert again.returncode == 0 and "added" not in again.stdout, again.stdout + again.stderr
 
 
