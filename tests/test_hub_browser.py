@@ -443,6 +443,11 @@ def test_a_class_on_jupyterhub(hub, browser, shots):
     page.mouse.wheel(0, 250)
     page.wait_for_timeout(500)
     browser.shot(page, "formgrader-written-answer-graded")
+    for _ in range(60):  # formgrader saves the score asynchronously: wait for the gradebook
+        if gradebook_scores(hub.course_dir, ada)["written_1_3_naive_trace"] == 1:
+            break
+        score.press("Tab")
+        page.wait_for_timeout(1000)
     assert gradebook_scores(hub.course_dir, ada)["written_1_3_naive_trace"] == 1
 
     page.goto(f"{formgrader}/manage_assignments")
