@@ -5,7 +5,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
-from course.nbgrader_ext import HideHiddenTests, autograde_preprocessors
+from course.nbgrader_ext import HideHiddenTests, autograde_preprocessors, sanitize_preprocessors
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
@@ -24,6 +24,7 @@ c.Execute.interrupt_on_timeout = True
 # and formgrader's button too; `python -m course grade` adds the submission rebuild, parallel
 # workers, limits and the exports. nbgrader's default list, with JudgeExecute for Execute:
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 
 # Small data files (the ch11 checkpoint) must reach students; nbgrader skips files over the limit.
 c.CourseDirectory.max_file_size = 5_000_000

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
+import traceback
 from pathlib import Path
+from typing import ClassVar
 
-from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.preprocessors import CheckCellMetadata, ClearHiddenTests, NbGraderPreprocessor
 from nbgrader.utils import is_grade
 
 
@@ -41,11 +45,60 @@ def nbgrader_autograde_preprocessors() -> list:
 
 
 def autograde_preprocessors() -> list:
-    """nbgrader's defaults with :class:`JudgeExecute` in place of ``Execute``: what the course
-    autogrades with, from ``nbgrader autograde`` and from ``python -m course grade``."""
-    from nbgrader.preprocessors import Execute
+    """nbgrader's defaults with :class:`JudgeExecute` in place of ``Execute`` and
+    :class:`CheckCellMetadataOnce` in place of ``CheckCellMetadata``: what the course autogrades
+    with, from ``nbgrader autograde`` and from ``python -m course grade``."""
+    return [_ours(p) for p in nbgrader_autograde_preprocessors()]
 
-    return [JudgeExecute if p is Execute else p for p in nbgrader_autograde_preprocessors()]
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's default ``Autograde.sanitize_preprocessors`` with
+    :class:`CheckCellMetadataOnce` in place of ``CheckCellMetadata``."""
+    from nbgrader.converters import Autograde
+
+    return [_ours(p) for p in Autograde.class_traits()["sanitize_preprocessors"].default()]
+
+
+def _ours(preprocessor: type) -> type:
+    from nbgrader.preprocessors import CheckCellMetadata, Execute
+
+    return {Execute: JudgeExecute, CheckCellMetadata: CheckCellMetadataOnce}.get(
+        preprocessor, preprocessor
+    )
+
+
+class _ValidatorOnce(MetadataValidator):
+    """nbgrader's metadata validator, remembering the cells' metadata it has already found valid:
+    a grading process validates every submission twice, and all of them carry the release's cell
+    metadata (its JSON-schema check is most of nbgrader's per-notebook overhead). The rules are
+    nbgrader's own; a cell whose metadata it has not seen goes through them in full."""
+
+    valid: ClassVar[set[tuple[str, str]]] = set()
+
+    def validate_cell(self, cell) -> None:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not isinstance(meta, dict) or meta.get("cell_type", cell.cell_type) != cell.cell_type:
+            super().validate_cell(cell)  # (nbgrader warns about a changed cell type: let it)
+            return
+        key = (cell.cell_type, json.dumps(meta, sort_keys=True, default=str))
+        if key in self.valid:
+            return
+        super().validate_cell(cell)
+        self.valid.add(key)
+
+
+class CheckCellMetadataOnce(CheckCellMetadata):
+    """nbgrader's ``CheckCellMetadata`` with :class:`_ValidatorOnce` (same rules, same errors)."""
+
+    def preprocess(self, nb, resources):
+        try:
+            _ValidatorOnce().validate_nb(nb)
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(msg)
+            raise ValidationError(msg) from None
+        return nb, resources
 
 
 class JudgeExecute(NbGraderPreprocessor):

@@ -101,8 +101,9 @@ def main() -> None:
     shutil.copytree(template, course)
     with (plain / "nbgrader_config.py").open("a") as config:  # nbgrader's own kernel executor
         config.write(
-            "\nfrom course.nbgrader_ext import nbgrader_autograde_preprocessors\n"
-            "c.Autograde.autograde_preprocessors = nbgrader_autograde_preprocessors()\n"
+            "\nfrom nbgrader.converters import Autograde\n"
+            "for name in ('autograde_preprocessors', 'sanitize_preprocessors'):\n"
+            "    setattr(c.Autograde, name, list(Autograde.class_traits()[name].default()))\n"
         )
 
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -164,6 +166,26 @@ def test_grade_command_grades_a_class_and_reports(tmp_path):
     assert questions.count("\n") == 4  # header and three students
     for student in ("ada", "bob", "eve"):
         assert (course / "feedback" / student / chapter / f"{chapter}.html").exists()
+    # the batch ran the gradebook in write-ahead-log mode and gave it back in its own mode
+    with contextlib.closing(sqlite3.connect(course / "gradebook.db")) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert not (course / "gradebook.db-wal").exists()
+
+
+def test_metadata_check_remembers_only_what_it_found_valid():
+    """The grader's cached version of nbgrader's metadata check keeps nbgrader's rules: a cell it
+    has seen valid passes at once; a cell whose metadata was broken is checked in full and fails."""
+    from nbgrader.nbgraderformat import ValidationError
+
+    from course.nbgrader_ext import CheckCellMetadataOnce
+
+    nb = release_nb("ch01_softmax")
+    for _ in range(2):
+        CheckCellMetadataOnce().preprocess(nb, {})
+    graded = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    del graded.metadata["nbgrader"]["points"]
+    with pytest.raises(ValidationError):
+        CheckCellMetadataOnce().preprocess(nb, {})
 
 
 def grade_env(tmp_path: Path) -> dict[str, str]:

@@ -4,10 +4,13 @@ inspection) survive the process boundary; a dying or hanging worker costs one ce
 
 from __future__ import annotations
 
+import ast
+
 import nbformat
 import pytest
 
 from course.grading.judge import GradingLimits, Judge
+from course.grading.provided import ReleasePlan
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -371,3 +374,44 @@ def test_provided_code_calls_the_students_answers_and_objects_cross_both_ways():
     )
     assert all(o.passed for o in result.outcomes), [o.message for o in result.outcomes]
     assert not result.notes, result.notes
+
+
+def test_provided_code_runs_in_the_judge_only_where_a_test_needs_it():
+    """A provided statement that calls an answer runs once, in the student's process, as in the
+    kernel, even after a test looked that answer up; the judge keeps only what tests need: data
+    a test (hidden ones included) reads, imports, definitions, and bare calls on a module."""
+    release = provided_notebook(
+        ("provided", "start = 1.0"),
+        ("code", "calls = []\ndef f(x):\n    raise NotImplementedError()"),
+        ("test", "check_close(f(start), 1.0, 'f(1)')"),
+        ("provided", "value = f(5.0)\nshown = np.asarray([value, f(6.0)])"),
+        ("test", "check_true(calls == [1.0, 5.0, 6.0], f'calls: {calls}')"),
+        ("test", "check_close(value, 5.0, 'value')"),
+    )
+    outcomes, result = judge_against(
+        release, "calls = []\ndef f(x):\n    calls.append(x)\n    return x"
+    )
+    assert all(o.passed for o in result.outcomes), [o.message for o in result.outcomes]
+
+    plan = ReleasePlan.of(
+        provided_notebook(
+            ("provided", "np.set_printoptions(precision=3)\nDATA = np.arange(3)\nSHOWN = 1"),
+            ("provided", "fig = show(np.ones(3), f(2))\nDATA += 1\nSHOWN += 1"),
+            ("test", "check_true(True, 'visible part')"),
+        ),
+        tests=("check_true(DATA.sum() == 6, 'hidden part')",),
+    )
+    needed = {
+        ast.unparse(s.node): s.needed for statements in plan.cells.values() for s in statements
+    }
+    assert needed == {
+        "import inspect": True,
+        "import numpy as np": True,
+        "from course.checks import check_close, check_raises, check_true": True,
+        "np.set_printoptions(precision=3)": True,
+        "DATA = np.arange(3)": True,
+        "SHOWN = 1": False,
+        "fig = show(np.ones(3), f(2))": False,
+        "DATA += 1": True,
+        "SHOWN += 1": False,
+    }, needed

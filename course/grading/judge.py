@@ -176,14 +176,16 @@ class Judge:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(path.read_bytes())
 
-    def _prepare_namespace(self, release: nbformat.NotebookNode) -> None:
+    def _prepare_namespace(
+        self, release: nbformat.NotebookNode, tests: tuple[str, ...] = ()
+    ) -> None:
         """The judge's namespace starts empty; the release's provided statements run in it as the
         notebook reaches them (:mod:`course.grading.provided`)."""
         self.namespace = JudgeNamespace(self._lookup)
         self.namespace.update(
             {"__name__": "__main__", "__builtins__": builtins, "display": display_repr}
         )
-        self.plan = ReleasePlan.of(release)
+        self.plan = ReleasePlan.of(release, tests)
         self.done = set()
 
     def _provided_index(self, cell: nbformat.NotebookNode) -> int | None:
@@ -211,6 +213,7 @@ class Judge:
         hands to the student's code) is taken from the student's process now, as that cell left
         it: an answer cell that rebinds the name later changes nothing a test sees."""
         self.done.add(index)
+        self._forget_student_names()
         namespace = self.namespace
         snapshot = set(self.plan.student_side.get(index, ()))
         cwd = os.getcwd()
@@ -243,6 +246,13 @@ class Judge:
         finally:
             os.chdir(cwd)
         self._take_from_student(snapshot)
+
+    def _forget_student_names(self) -> None:
+        """Drop what the last test looked up in the student's process: a test fetches afresh, and
+        provided code never sees an answer it did not ask the student's process for itself."""
+        for stale in self.student_bound:
+            dict.pop(self.namespace, stale, None)
+        self.student_bound, self.fetched_ids = set(), {}
 
     def _take_from_student(self, names: set[str]) -> None:
         for name in names:
@@ -447,7 +457,8 @@ class Judge:
         start = time.monotonic()
         self.submission_deadline = start + self.limits.submission_timeout
         self._prepare_workdir()
-        self._prepare_namespace(release or nb)
+        tests = tuple(cell.source for cell in nb.cells if is_test_cell(cell))
+        self._prepare_namespace(release or nb, tests)
         outcomes: list[CellOutcome] = []
         count = 0
         try:
@@ -567,9 +578,7 @@ class Judge:
             return problem
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         self.where = f"test {grade_id}"
-        for stale in self.student_bound:  # fetched afresh for each test; provided code never sees
-            dict.pop(self.namespace, stale, None)
-        self.student_bound, self.fetched_ids = set(), {}
+        self._forget_student_names()
         self._run_provided_until(grade_id)
         name = TEST_CELL.format(index)
         linecache.cache[name] = (len(cell.source), None, cell.source.splitlines(True), name)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import functools
 import types
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ class ReleasePlan:
     and that one (release cell indices, in order)."""
 
     answers: set[str]
+    answer_code: set[str] = field(default_factory=set)  # answers that are functions or classes
     cells: dict[int, list[Statement]] = field(default_factory=dict)  # provided cell -> statements
     before: dict[str, list[int]] = field(default_factory=dict)
     tail: list[int] = field(default_factory=list)
@@ -121,19 +123,25 @@ class ReleasePlan:
         return bool(meta.get("solution")) or cell.source not in self.by_text
 
     @classmethod
-    def of(cls, release: nbformat.NotebookNode) -> ReleasePlan:
-        """The plan of ``release``, made once per release notebook object (a grading process
-        reads each chapter's release once and grades many submissions against it)."""
-        cached = _PLANS.get(id(release))
+    def of(cls, release: nbformat.NotebookNode, tests: tuple[str, ...] = ()) -> ReleasePlan:
+        """The plan of ``release``, made once per release notebook object and set of test cells
+        (a grading process reads each chapter's release once and grades many submissions against
+        it). ``tests``: the test cells that will run, hidden tests included (the release has them
+        stripped); the names they use are what the plan keeps."""
+        key = (id(release), tests)
+        cached = _PLANS.get(key)
         if cached is None or cached[0] is not release:
-            cached = _PLANS[id(release)] = (release, cls._make(release))
+            cached = _PLANS[key] = (release, cls._make(release, tests))
         return cached[1]
 
     @classmethod
-    def _make(cls, release: nbformat.NotebookNode) -> ReleasePlan:
+    def _make(cls, release: nbformat.NotebookNode, tests: tuple[str, ...] = ()) -> ReleasePlan:
         plan = cls(set())
         pending: list[int] = []
         test_names: set[str] = set()
+        for source in tests:
+            with contextlib.suppress(SyntaxError):
+                test_names |= {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
         for index, cell in enumerate(release.cells):
             if cell.cell_type != "code":
                 continue
@@ -150,6 +158,8 @@ class ReleasePlan:
             if meta.get("solution"):
                 for node in tree.body:
                     plan.answers |= bound_names(node)
+                    if isinstance(node, DEFINITIONS):
+                        plan.answer_code |= bound_names(node)
                 continue
             plan.by_text.setdefault(cell.source, []).append(index)
             bound = set().union(*(bound_names(node) for node in tree.body))
@@ -167,13 +177,28 @@ class ReleasePlan:
 
     def _mark_needed(self, needed: set[str]) -> None:
         """Backward over the statements: one is needed when it is a definition or an import, binds
-        a name that a test or a later needed statement uses, or touches such a name, itself or
-        through a provided function it calls (it may change it in place)."""
+        a name that a test or a later needed statement uses, touches such a name that is data
+        (not a module, function or class), itself or through a provided function it calls (it may
+        change it in place), or is a bare call on an imported module or function (it may set
+        global state: print options, a random seed). A plot that only *uses* ``np``
+        and the notebook's functions is not needed."""
         ordered = [s for statements in self.cells.values() for s in statements]
         bodies: dict[str, set[str]] = {}  # what each provided function or class looks up
+        code: set[str] = set(self.answer_code)  # modules, functions, classes: never data to change
+        data: set[str] = set()
         for statement in ordered:
             if isinstance(statement.node, DEFINITIONS[2:]):
                 bodies.setdefault(statement.node.name, set()).update(used_names(statement.node))
+            (code if isinstance(statement.node, DEFINITIONS) else data).update(
+                bound_names(statement.node)
+            )
+        code -= data
+        imported = {
+            name
+            for statement in ordered
+            if isinstance(statement.node, (ast.Import, ast.ImportFrom))
+            for name in bound_names(statement.node)
+        }
         needed = set(needed)
         for statement in reversed(ordered):
             node = statement.node
@@ -184,14 +209,31 @@ class ReleasePlan:
                     if name not in used:
                         used.add(name)
                         todo.append(name)
-            if bound & needed or used & needed or isinstance(node, (ast.Import, ast.ImportFrom)):
+            if (
+                bound & needed
+                or (used - code) & needed  # it may change that data in place
+                or isinstance(node, (ast.Import, ast.ImportFrom))
+                or _configures(node, imported)
+            ):
                 statement.needed = True
                 needed |= used
             elif isinstance(node, DEFINITIONS):
                 statement.needed = True  # cheap; its body's names matter only if it is used
 
 
-_PLANS: dict[int, tuple[nbformat.NotebookNode, ReleasePlan]] = {}
+def _configures(node: ast.AST, imported: set[str]) -> bool:
+    """Whether ``node`` is a bare call on an imported module or function
+    (``np.set_printoptions(...)``, ``np.random.seed(0)``, ``warnings.filterwarnings(...)``): it
+    may set state that tests see (how arrays print, a global random generator)."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    func = node.value.func
+    while isinstance(func, (ast.Attribute, ast.Call, ast.Subscript)):
+        func = func.func if isinstance(func, ast.Call) else func.value
+    return isinstance(func, ast.Name) and func.id in imported
+
+
+_PLANS: dict[tuple, tuple[nbformat.NotebookNode, ReleasePlan]] = {}
 
 
 class JudgeNamespace(dict):
