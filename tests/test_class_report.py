@@ -162,9 +162,10 @@ def graded(tmp_path_factory):
     return course, results
 
 
-def gradebook_scores(course: Path) -> dict[str, dict[str, float | None]]:
-    """{student: {grade_id: score}} straight from nbgrader's API (None: a written answer nobody
-    graded yet)."""
+def gradebook_scores(course: Path, auto: bool = False) -> dict[str, dict[str, float | None]]:
+    """{student: {grade_id: score}} straight from nbgrader's API (None: awaiting a person, i.e. a
+    written answer nobody graded yet, or any cell of a flagged submission); ``auto``: the
+    autograder's scores instead."""
     from nbgrader.api import Gradebook
 
     scores = {}
@@ -172,7 +173,9 @@ def gradebook_scores(course: Path) -> dict[str, dict[str, float | None]]:
         for submission in gradebook.assignment_submissions(CHAPTER):
             nb = submission.notebooks[0]
             scores[submission.student.id] = {
-                g.name: (None if g.needs_manual_grade and g.manual_score is None else g.score)
+                g.name: g.auto_score
+                if auto
+                else (None if g.needs_manual_grade and g.manual_score is None else g.score)
                 for g in nb.grades
             }
     return scores
@@ -208,15 +211,17 @@ def test_report_numbers_match_the_gradebook(graded):
         else:
             assert stats.discrimination is None
     written = next(q for q in report.questions if q.question.cell_type == "markdown")
-    assert written.pending == len(results) and written.scored == 0
+    # only the full student wrote it (the others left it as released, which nbgrader scores 0)
+    assert (written.pending, written.scored) == (1, len(results) - 1)
 
     # Failing checks: every autograded cell a submission lost is counted once, under its first
     # failing check; the blank notebook's are "not attempted".
+    auto = gradebook_scores(course, auto=True)
     for stats in report.questions:
         q = stats.question
         if q.cell_type != "code":
             continue
-        lost = sum(1 for s in before.values() if s[q.grade_id] < q.max_score)
+        lost = sum(1 for s in auto.values() if s[q.grade_id] < q.max_score)
         counted = [c for c in report.checks if c.question == q.key]
         assert sum(c.count for c in counted) == lost or len(counted) == 5, (q.key, counted)
         for c in counted:

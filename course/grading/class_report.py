@@ -396,8 +396,10 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
     ]
     if report.pending_manual:
         out.append(
-            f"<p class='note'>{report.pending_manual} submission(s) still have a written answer "
-            "to grade in formgrader: their totals leave those points out until then.</p>"
+            f"<p class='note'>{report.pending_manual} submission(s) await a person in formgrader "
+            "(a written answer to grade, or a flagged submission whose autograded cells are "
+            "marked for review): their totals and the question statistics leave those cells out "
+            "until they are graded.</p>"
         )
     if report.missing:
         out.append(
