@@ -151,6 +151,7 @@ class ClassReport:
     pairs: list[SimilarPair]
     threshold: float
     pending_manual: int  # submissions with a written answer still to grade
+    stubs: dict[str, str] = field(default_factory=dict)  # grade_id -> the release's answer cell
 
 
 def point_biserial(item: list[float], rest: list[float]) -> float | None:
@@ -250,6 +251,7 @@ def build_report(course_dir: Path, chapter: str, threshold: float = THRESHOLD) -
         pairs=similar_pairs(answers, stubs, threshold=threshold),
         threshold=threshold,
         pending_manual=sum(1 for r in submitted if r["needs_manual_grade"]),
+        stubs=stubs,
     )
 
 
@@ -348,7 +350,7 @@ th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: ta
 .empty { color: #2d6a2d; font-style: italic; }
 pre { background: #f7f7f7; padding: 0.5em; font-size: 0.85em; white-space: pre-wrap;
       margin: 0.2em 0; max-width: 520px; }
-mark { background: #ffe08a; }
+mark { background: #ffe08a; } .stub { color: #999; }
 img { max-width: 100%; }
 .cards { display: flex; gap: 1em; flex-wrap: wrap; }
 .card { background: #f4f6fa; border-radius: 6px; padding: 0.5em 1em; }
@@ -364,15 +366,27 @@ def _pct(share: float) -> str:
     return f"{100 * share:.0f}%"
 
 
-def _marked(source: str, spans: list[tuple[int, int]]) -> str:
+def _marked(source: str, spans: list[tuple[int, int]], stub: str = "") -> str:
+    """``source`` as HTML with the matching ``spans`` highlighted, except on lines that are the
+    release's own code (shown grey: they were subtracted, whatever copydetect's k-grams that
+    overlap them say)."""
+    given = {line.strip() for line in stub.splitlines() if line.strip()}
     parts, at = [], 0
-    for start, end in sorted(spans):
-        start = max(start, at)
-        if end <= start:
-            continue
-        parts.append(_e(source[at:start]) + "<mark>" + _e(source[start:end]) + "</mark>")
+    for line in source.splitlines(keepends=True):
+        start, end = at, at + len(line)
         at = end
-    return "".join(parts) + _e(source[at:])
+        if line.strip() and line.strip() in given:
+            parts.append(f"<span class='stub'>{_e(line)}</span>")
+            continue
+        pos = start
+        for a, b in sorted(spans):
+            a, b = max(a, pos), min(b, end)
+            if b <= a:
+                continue
+            parts.append(_e(source[pos:a]) + "<mark>" + _e(source[a:b]) + "</mark>")
+            pos = b
+        parts.append(_e(source[pos:end]))
+    return "".join(parts)
 
 
 def render_html(report: ClassReport, figures: dict[str, str]) -> str:
@@ -419,7 +433,8 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
         "separate students who did well from those who did not (check its test); "
         "<i>n/a</i> when everyone scored the same on it. Written answers count once graded.</p>",
         "<table><tr><th>question</th><th>kind</th><th>points</th><th>mean</th>"
-        "<th>difficulty</th><th>discrimination</th><th>scored</th></tr>",
+        "<th>difficulty</th><th>discrimination</th><th>scored (pending: awaiting formgrader)"
+        "</th></tr>",
     ]
     for q in report.questions:
         kind = "autograded" if q.question.cell_type == "code" else "written (formgrader)"
@@ -509,9 +524,20 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
         "names, strings, numbers and comments are ignored; the release's own code in the answer "
         f"cells is subtracted) on at least {_pct(report.threshold)} of their code. For review "
         "only: short answers to a precise exercise converge, and students who typed the same "
-        "published text match. Highlighted: the matching parts.</p>",
+        "published text match. Highlighted: the matching parts; grey: the release's own code.</p>",
     ]
     if report.pairs:
+        out.append("<table><tr><th>students</th><th>similarity</th><th>matching cells</th></tr>")
+        for pair in report.pairs:
+            cells = ", ".join(
+                f"{_e(c.grade_id)} ({_pct(c.similarity)})"
+                for c in sorted(pair.cells, key=lambda c: -c.similarity)
+            )
+            out.append(
+                f"<tr><td>{_e(pair.student_a)} and {_e(pair.student_b)}</td>"
+                f"<td class='num'>{_pct(pair.similarity)}</td><td>{cells}</td></tr>"
+            )
+        out.append("</table>")
         for pair in report.pairs:
             out.append(
                 f"<h3>{_e(pair.student_a)} and {_e(pair.student_b)}: "
@@ -519,11 +545,12 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
                 f"<th>{_e(pair.student_a)}</th><th>{_e(pair.student_b)}</th></tr>"
             )
             for cell in sorted(pair.cells, key=lambda c: -c.similarity):
+                stub = report.stubs.get(cell.grade_id, "")
                 out.append(
                     f"<tr><td>{_e(cell.grade_id)}<br><span class='note'>"
                     f"{_pct(cell.similarity)} match</span></td>"
-                    f"<td><pre>{_marked(cell.source_a, cell.spans_a)}</pre></td>"
-                    f"<td><pre>{_marked(cell.source_b, cell.spans_b)}</pre></td></tr>"
+                    f"<td><pre>{_marked(cell.source_a, cell.spans_a, stub)}</pre></td>"
+                    f"<td><pre>{_marked(cell.source_b, cell.spans_b, stub)}</pre></td></tr>"
                 )
             out.append("</table>")
     else:
