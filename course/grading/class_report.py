@@ -44,6 +44,7 @@ from course.grading.similarity import THRESHOLD, SimilarPair, similar_pairs
 MISTAKE = re.compile(r"Likely mistake:\s*(.+?)\s*$", re.M)
 NOT_IMPLEMENTED_CHECK = "not attempted (raise NotImplementedError() left in)"
 TOP_CHECKS = 5  # failing checks listed per question
+DETAILED_PAIRS = 25  # similar pairs shown side by side (all are in the summary table)
 
 
 class ReportError(Exception):
@@ -521,7 +522,8 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
     out += [
         "<h2>Similar submissions</h2>",
         "<p class='note'>Pairs whose code answer cells match (copydetect fingerprints: variable "
-        "names, strings, numbers and comments are ignored; the release's own code in the answer "
+        "names, strings, numbers and comments are ignored, though a highlighted run may span a "
+        "comment; the release's own code in the answer "
         f"cells is subtracted) on at least {_pct(report.threshold)} of their code. For review "
         "only: short answers to a precise exercise converge, and students who typed the same "
         "published text match. Highlighted: the matching parts; grey: the release's own code.</p>",
@@ -538,7 +540,12 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
                 f"<td class='num'>{_pct(pair.similarity)}</td><td>{cells}</td></tr>"
             )
         out.append("</table>")
-        for pair in report.pairs:
+        if len(report.pairs) > DETAILED_PAIRS:
+            out.append(
+                f"<p class='note'>Side by side below: the {DETAILED_PAIRS} most similar pairs; "
+                "raise <code>--similarity</code> to list fewer.</p>"
+            )
+        for pair in report.pairs[:DETAILED_PAIRS]:
             out.append(
                 f"<h3>{_e(pair.student_a)} and {_e(pair.student_b)}: "
                 f"{_pct(pair.similarity)} similar</h3><table><tr><th>cell</th>"
