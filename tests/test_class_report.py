@@ -351,10 +351,12 @@ def test_known_mistakes_are_counted_as_shares(graded, tmp_path):
         ),
         ("CheckFailed", "softmax(x): expected shape (3,), got (1, 3)", "softmax(x)", ""),
         ("NotImplementedError", "", NOT_IMPLEMENTED_CHECK, ""),
+        ("ValueError", "Likely mistake: only a diagnosis", "ValueError", "only a diagnosis"),
         (
             "NameError",
             "name 'softmax' is not defined",
-            "NameError: name 'softmax' is not defined",
+            "NameError: name 'softmax' is not defined (its answer cell was not attempted or failed "
+            "before defining it)",
             "",
         ),
     ],

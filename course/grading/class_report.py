@@ -68,13 +68,17 @@ def parse_failure(ename: str, evalue: str) -> Failure:
     text = str(evalue or "")
     found = MISTAKE.search(text)
     mistake = found.group(1).strip().rstrip(".") if found else ""
-    first = MISTAKE.sub("", text).strip().splitlines()[0] if text.strip() else ""
+    rest = MISTAKE.sub("", text).strip()
+    first = rest.splitlines()[0] if rest else ""
     if ename == "NotImplementedError":
         return Failure(NOT_IMPLEMENTED_CHECK, mistake)
     if ename in ("CheckFailed", "AssertionError") and ": " in first:
         return Failure(first.split(": ", 1)[0].strip(), mistake)
     line = f"{ename}: {first}" if first else ename
-    return Failure(line if len(line) <= 120 else line[:117] + "...", mistake)
+    line = line if len(line) <= 120 else line[:117] + "..."
+    if ename == "NameError" and first.endswith("is not defined"):
+        line += " (its answer cell was not attempted or failed before defining it)"
+    return Failure(line, mistake)
 
 
 def _grade_id(cell) -> str:
@@ -300,12 +304,21 @@ def _figures(report: ClassReport, out: Path) -> dict[str, str]:
     left.set_xlabel("mean score (% of the question's points)")
     left.set_title("Difficulty: low = hard")
     for i, value in enumerate(difficulty):
-        left.text(min(value + 1, 88), i, f"{value:.0f}%", va="center", fontsize=9)
+        inside = value > 85
+        left.text(
+            value - 1 if inside else value + 1,
+            i,
+            f"{value:.0f}%",
+            va="center",
+            ha="right" if inside else "left",
+            color="white" if inside else "black",
+            fontsize=9,
+        )
     colors = ["#c44e52" if d < 0.2 else "#55a868" for d in disc]
     sns.barplot(x=disc, y=labels, ax=right, hue=labels, palette=colors, legend=False, orient="h")
     right.set_xlim(-1, 1)
     right.axvline(0.2, color="grey", ls=":", lw=1)
-    right.set_xlabel("correlation with the rest of the total")
+    right.set_xlabel("correlation with the rest of the total (dotted: 0.2)")
     right.set_title("Discrimination: low = does not separate")
     for i, q in enumerate(report.questions):
         text = "n/a" if q.discrimination is None else f"{q.discrimination:+.2f}"
@@ -347,6 +360,7 @@ th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: ta
 .bar { display: inline-block; height: 0.8em; background: #c44e52; vertical-align: middle;
        margin-right: 0.4em; }
 .mistake { color: #8a1c1c; font-weight: 600; }
+tr.first td { border-top: 2px solid #bbb; }
 .note { color: #666; font-size: 0.9em; }
 .empty { color: #2d6a2d; font-style: italic; }
 pre { background: #f7f7f7; padding: 0.5em; font-size: 0.85em; white-space: pre-wrap;
@@ -431,7 +445,8 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
         "(low = hard). <b>Discrimination</b> is the point-biserial correlation between the "
         "question's score and the rest of the total (the total without that question, so a "
         "question does not correlate with itself): near 0 or negative, the question does not "
-        "separate students who did well from those who did not (check its test); "
+        "separate students who did well from those who did not (check its test; red bars are "
+        "below 0.2, the dotted line, a common rule of thumb); "
         "<i>n/a</i> when everyone scored the same on it. Written answers count once graded.</p>",
         "<table><tr><th>question</th><th>kind</th><th>points</th><th>mean</th>"
         "<th>difficulty</th><th>discrimination</th><th>scored (pending: awaiting formgrader)"
@@ -459,6 +474,7 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
         "(<code>Likely mistake:</code> in the message the student read).</p>",
     ]
     mistakes = [(m, c, check) for check in report.checks for m, c in check.mistakes]
+    out.append("<h3>Known mistakes, most frequent first</h3>")
     if mistakes:
         out.append(
             "<table><tr><th>share</th><th>known mistake</th><th>question</th><th>check</th></tr>"
@@ -472,18 +488,24 @@ def render_html(report: ClassReport, figures: dict[str, str]) -> str:
         out.append("</table>")
     else:
         out.append("<p class='empty'>No failing check matched a known mistake.</p>")
+    out.append(f"<h3>First failing check of each test cell (at most {TOP_CHECKS} per cell)</h3>")
     if report.checks:
         out.append(
-            "<table><tr><th>question</th><th>share of submissions</th>"
+            "<table><tr><th>test cell</th><th>share of submissions</th>"
             "<th>failing check</th><th>known mistakes among them</th></tr>"
         )
+        previous = None
         for check in report.checks:
-            known = "; ".join(f"{_e(m)} ({c})" for m, c in check.mistakes) or "-"
+            known = "; ".join(f"{_e(m)} ({c})" for m, c in check.mistakes)
+            known = f"<span class='mistake'>{known}</span>" if known else ""
+            first = check.question != previous
+            previous = check.question
             out.append(
-                f"<tr><td>{_e(check.question)}</td><td class='num'>"
+                f"<tr{' class=first' if first else ''}>"
+                f"<td>{_e(check.question) if first else ''}</td><td class='num'>"
                 f"<span class='bar' style='width:{100 * check.share:.0f}px'></span>"
                 f"{_pct(check.share)} ({check.count})</td><td>{_e(check.check)}</td>"
-                f"<td class='mistake'>{known}</td></tr>"
+                f"<td>{known}</td></tr>"
             )
         out.append("</table>")
     else:
