@@ -28,6 +28,7 @@ from course.authoring import (
     without_solution_markers,
 )
 from course.execute import ExerciseResult, exercise_of, grade_cells, run_in_kernel, summarize
+from course.grading.similarity import THRESHOLD as SIMILARITY
 from course.paths import course_root
 from course.syllabus import CHAPTERS, find_chapter
 
@@ -343,12 +344,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("chapter", help="ch01_softmax, ch01 or 1")
     p.add_argument("--course-dir", help="the nbgrader course directory (default: this checkout)")
-    p.add_argument("--out", help="folder for the page and its figures (default: exports/)")
+    p.add_argument(
+        "--out", help="folder for the page and its figures (default: exports/<chapter>-report/)"
+    )
     p.add_argument(
         "--similarity",
         type=float,
-        default=0.6,
-        help="share of matching answer code from which a pair is listed (default 0.6)",
+        default=SIMILARITY,
+        help=f"share of matching answer code from which a pair is listed (default {SIMILARITY})",
     )
     p.set_defaults(func=cmd_report)
 
