@@ -1,7 +1,8 @@
 """``python -m course <command>``: the course's command line.
 
 Students: ``check``, ``progress``, ``solution``. Instructors: ``build``, ``release``,
-``import-notebook``. Bad input gets one line on stderr and exit status 2, never a traceback.
+``import-notebook``, ``grade``, ``report``. Bad input gets one line on stderr and exit status 2,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from course.authoring import (
     without_solution_markers,
 )
 from course.execute import ExerciseResult, exercise_of, grade_cells, run_in_kernel, summarize
+from course.grading.similarity import THRESHOLD as SIMILARITY
 from course.paths import course_root
 from course.syllabus import CHAPTERS, find_chapter
 
@@ -277,6 +279,21 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 1 if any(r.error for r in results.values()) else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from course.grading.class_report import ReportError, write_report
+
+    chapter = find_chapter(args.chapter).name
+    root = Path(args.course_dir).resolve() if args.course_dir else course_root()
+    if not 0 < args.similarity <= 1:
+        raise UserError(f"--similarity must be between 0 and 1, got {args.similarity}")
+    try:
+        page = write_report(root, chapter, args.out, threshold=args.similarity)
+    except (ReportError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    print(f"class report: {page}")
+    return 0
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -321,6 +338,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-feedback", action="store_true", help="skip generating feedback")
     p.add_argument("--course-dir", help="the nbgrader course directory (default: this checkout)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "report", help="instructors: an HTML class report of a graded chapter (after grade)"
+    )
+    p.add_argument("chapter", help="ch01_softmax, ch01 or 1")
+    p.add_argument("--course-dir", help="the nbgrader course directory (default: this checkout)")
+    p.add_argument(
+        "--out", help="folder for the page and its figures (default: exports/<chapter>-report/)"
+    )
+    p.add_argument(
+        "--similarity",
+        type=float,
+        default=SIMILARITY,
+        help=f"share of matching answer code from which a pair is listed (default {SIMILARITY})",
+    )
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("import-notebook", help="instructors: source notebook -> authoring text")
     p.add_argument("chapter")

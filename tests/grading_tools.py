@@ -22,7 +22,7 @@ import nbformat
 
 from course.execute import grade_cells
 from course.pipeline import Pipeline
-from tests.conftest import ROOT
+from tests.conftest import ROOT, mutants
 
 Submission = nbformat.NotebookNode | str | bytes
 
@@ -63,6 +63,22 @@ def submit(course_dir: Path, chapter: str, student: str, nb_or_text: Submission)
     else:
         nbformat.write(nb_or_text, notebook)
     return notebook
+
+
+def mutant_students(chapter: str, count: int) -> list[dict[str, str]]:
+    """``count`` notebooks' worth of wrong answers: each takes, for every answer cell, the next
+    mutant of the chapter that touches only cells still free in it. Mutants that delegate to
+    ``course.reference`` are left out: the sandbox hides that package, so they fail more test cells
+    under the judge than in-process (by design), and the cell-by-cell comparison would not hold."""
+    students: list[dict[str, str]] = [{} for _ in range(count)]
+    for replacement in mutants(chapter).values():
+        if any("reference" in source for source in replacement.values()):
+            continue
+        for answers in students:
+            if not set(replacement) & set(answers):
+                answers.update(replacement)
+                break
+    return [s for s in students if s]
 
 
 # Runs in a child process: imports the heavy modules once, then forks one grandchild per

@@ -38,6 +38,12 @@ def run_cli(*args: str, env_file=None) -> subprocess.CompletedProcess:
         (["progress", "--dir", "/nonexistent"], "no folder /nonexistent"),
         (["grade", "ch99"], "unknown chapter 'ch99'"),
         (["grade", "ch01", "--course-dir", "/nonexistent"], "no release notebook"),
+        (["report", "ch99"], "unknown chapter 'ch99'"),
+        (["report", "ch01", "--similarity", "2"], "--similarity must be between 0 and 1, got 2.0"),
+        (
+            ["report", "ch01", "--course-dir", "/nonexistent"],
+            "no gradebook at sqlite:////nonexistent",
+        ),
     ],
 )
 def test_bad_input_gets_one_clear_line(args, message):

@@ -22,7 +22,7 @@ from course.grading.judge import GradingLimits
 from course.nbgrader_ext import nbgrader_autograde_preprocessors
 from course.pipeline import Pipeline
 from tests import grading_tools
-from tests.conftest import ROOT, WRITTEN, cells, mutants, source_nb
+from tests.conftest import ROOT, WRITTEN, cells, source_nb
 from tests.nbtools import (
     HIDDEN,
     answer_cells,
@@ -39,22 +39,6 @@ pytestmark = [
 ]
 
 LIMITS = GradingLimits(cell_timeout=120, submission_timeout=600)
-
-
-def mutant_students(chapter: str, count: int) -> list[dict[str, str]]:
-    """``count`` notebooks' worth of wrong answers: each takes, for every answer cell, the next
-    mutant of the chapter that touches only cells still free in it. Mutants that delegate to
-    ``course.reference`` are left out: the sandbox hides that package, so they fail more test cells
-    under the judge than in-process (by design), and the cell-by-cell comparison would not hold."""
-    students: list[dict[str, str]] = [{} for _ in range(count)]
-    for replacement in mutants(chapter).values():
-        if any("reference" in source for source in replacement.values()):
-            continue
-        for answers in students:
-            if not set(replacement) & set(answers):
-                answers.update(replacement)
-                break
-    return [s for s in students if s]
 
 
 def naive_outcomes(chapter: str, submitted: nbformat.NotebookNode):
@@ -93,7 +77,7 @@ def test_grading_command(chapter, tmp_path):
         "untouched": lambda nb: nb,
         "partial": lambda nb: fill_answers(nb, reference, partial_ids),
     }
-    for i, wrong in enumerate(mutant_students(chapter, 2)):
+    for i, wrong in enumerate(grading_tools.mutant_students(chapter, 2)):
         makers[f"mutant{i}"] = lambda nb, wrong=wrong: with_answers(nb, wrong)
     submitted = {s: hand_in(pipe, tmp_path, chapter, s, make) for s, make in makers.items()}
 

@@ -11,7 +11,9 @@ Steps, all through nbgrader's own API and gradebook:
    test cells never run in a process the student's code touched; SQLite waits for its lock
    instead of failing when two workers write the gradebook at once;
 4. **feedback** (hidden tests removed, failure messages kept) for each student;
-5. **export** nbgrader's CSV and a per-question CSV (:mod:`course.grading.report`).
+5. **export** nbgrader's CSV, a per-question CSV and the run record (time and flags per
+   submission, ``exports/<chapter>-grading.json``, read by ``python -m course report``), all in
+   :mod:`course.grading.report`.
 
 A worker that dies (or a submission that outlives every limit) costs only that submission: it is
 reported with the reason, a new worker takes its place, and the batch goes on.
@@ -38,6 +40,7 @@ from course.grading.report import (
     Progress,
     SubmissionResult,
     write_per_question_csv,
+    write_run_record,
 )
 from course.paths import PACKAGE_DIR
 
@@ -419,6 +422,7 @@ def grade_chapter(
         export_grades(
             course_dir, exchange_dir, chapter, {s: r.reasons() for s, r in results.items()}
         )
+        write_run_record(course_dir, chapter, list(results.values()))
     return {s: results[s] for s in available}
 
 

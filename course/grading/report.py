@@ -11,6 +11,8 @@ manual grades entered later in the formgrader.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import json
 import statistics
 import sys
 import time
@@ -204,6 +206,7 @@ class Question:
     grade_id: str
     max_score: float
     key: str  # its column: the grade_id, prefixed with the notebook if the assignment has several
+    cell_type: str = "code"  # "code": autograded test cell; "markdown": a written answer
 
 
 def _cells_in_notebook_order(gradebook, notebook) -> list:
@@ -229,7 +232,11 @@ def _questions(gradebook, assignment) -> list[Question]:
     several = len(assignment.notebooks) > 1
     return [
         Question(
-            nb.name, cell.name, cell.max_score, f"{nb.name}/{cell.name}" if several else cell.name
+            nb.name,
+            cell.name,
+            cell.max_score,
+            f"{nb.name}/{cell.name}" if several else cell.name,
+            getattr(cell, "cell_type", None) or "markdown",
         )
         for nb in assignment.notebooks
         for cell in _cells_in_notebook_order(gradebook, nb)
@@ -283,9 +290,11 @@ def _student_row(student, submission, questions: list[Question], extra_flags: li
     }
 
 
-def _read_gradebook(
+def read_gradebook(
     gradebook_url: str, assignment_name: str, flags: Mapping[str, list[str]]
 ) -> tuple[list[Question], list[dict]]:
+    """The assignment's questions (notebook order) and one row per student of the gradebook (see
+    :func:`per_question_rows`)."""
     from nbgrader.api import MissingEntry
 
     with _open_gradebook(gradebook_url) as gradebook:
@@ -314,7 +323,7 @@ def per_question_rows(
     is pending, and for every question of a student without a submission (flagged "missing",
     total 0, as in nbgrader's export). ``flags`` (student id -> reasons) adds the grading run's
     flags to those read from the gradebook."""
-    questions, rows = _read_gradebook(gradebook_url, assignment, flags or {})
+    questions, rows = read_gradebook(gradebook_url, assignment, flags or {})
     return IDENTITY_COLUMNS + [q.key for q in questions] + TOTAL_COLUMNS, rows
 
 
@@ -337,7 +346,7 @@ def write_per_question_csv(
     """The per-question grade sheet for the LMS: identity columns, then ``<grade_id> (<max> pts)``
     per question in notebook order, then the totals; UTF-8 without a BOM, written by the csv
     module so names with commas or quotes survive."""
-    questions, rows = _read_gradebook(gradebook_url, assignment, flags or {})
+    questions, rows = read_gradebook(gradebook_url, assignment, flags or {})
     labels = {q.key: f"{q.key} ({_number(q.max_score)} pts)" for q in questions}
     keys = IDENTITY_COLUMNS + [q.key for q in questions] + TOTAL_COLUMNS
     path = Path(path)
@@ -348,3 +357,56 @@ def write_per_question_csv(
         for row in rows:
             writer.writerow([_csv_value(row[k]) for k in keys])
     return path
+
+
+# --------------------------------------------------------------------------- the run record
+
+
+RUN_RECORD_VERSION = 1
+
+
+def run_record_path(course_dir: Path, chapter: str) -> Path:
+    """``exports/<chapter>-grading.json``: what the grade command knew that nbgrader's gradebook
+    does not keep (time per submission, the run's flags and errors)."""
+    return Path(course_dir) / "exports" / f"{chapter}-grading.json"
+
+
+def write_run_record(course_dir: Path, chapter: str, results: list[SubmissionResult]) -> Path:
+    """Add this run's submissions to the chapter's run record, replacing earlier entries of the
+    same students (a run with ``--students`` regrades a few and keeps the others).
+
+    The file is JSON: ``{"version": 1, "chapter": ..., "submissions": {student: {"seconds",
+    "flags", "error", "score", "max_score", "graded_at"}}}``; ``python -m course report`` reads
+    it, so the report can be made any time after grading."""
+    path = run_record_path(course_dir, chapter)
+    record = read_run_record(course_dir, chapter)
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for r in results:
+        record[r.student] = {
+            "seconds": round(r.seconds, 3),
+            "flags": list(r.flags),
+            "error": r.error,
+            "score": r.score,
+            "max_score": r.max_score,
+            "graded_at": now,
+        }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"version": RUN_RECORD_VERSION, "chapter": chapter, "submissions": record}
+    path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_run_record(course_dir: Path, chapter: str) -> dict[str, dict]:
+    """{student: entry} from the chapter's run record; empty when there is none (a chapter graded
+    before the record existed, or with plain ``nbgrader autograde``)."""
+    path = run_record_path(course_dir, chapter)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{path} is not valid JSON ({exc}); delete it and grade again to rebuild it"
+        ) from None
+    submissions = data.get("submissions") if isinstance(data, dict) else None
+    return dict(submissions) if isinstance(submissions, dict) else {}
