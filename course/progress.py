@@ -84,9 +84,11 @@ def best_streak(data: dict) -> int:
     less than the current streak, which is one of those runs)."""
     days = sorted({dt.date.fromisoformat(d) for d in data["passed"].values()})
     best = run = 0
-    for previous, day in zip([None, *days], days, strict=True):
+    previous: dt.date | None = None
+    for day in days:
         run = run + 1 if previous is not None and day - previous == dt.timedelta(days=1) else 1
         best = max(best, run)
+        previous = day
     return best
 
 
