@@ -30,7 +30,7 @@ from course.authoring import (
 from course.execute import ExerciseResult, exercise_of, grade_cells, run_in_kernel, summarize
 from course.grading.similarity import THRESHOLD as SIMILARITY
 from course.paths import course_root
-from course.syllabus import CHAPTERS, find_chapter
+from course.syllabus import CHAPTERS, Chapter, find_chapter
 
 
 class UserError(Exception):
@@ -102,6 +102,20 @@ def auto_exercises(nb: nbformat.NotebookNode) -> list[str]:
     return list(dict.fromkeys(k for k in keys if k))
 
 
+def chapter_exercises(chapter: Chapter, root: Path, notebook: Path | None = None) -> list[str]:
+    """The exercises ``progress`` counts for a chapter: those with autograded test cells in the
+    student's notebook, else in the release notebook, else the syllabus's list."""
+    reference = notebook or find_student_notebook(chapter.name, root / "release")
+    if reference is not None:
+        return auto_exercises(read_notebook(reference))
+    return [n for n, _ in chapter.exercises]
+
+
+def course_exercise_count(root: Path) -> int:
+    """The total that ``progress`` shows a student who has not started ("Mastery 0 / N")."""
+    return sum(len(chapter_exercises(chapter, root)) for chapter in CHAPTERS)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -167,7 +181,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     new = progress_log.record(data, notebook, results)
     progress_log.save_log(data)
     if new:
-        print(f"Newly passed: {', '.join(new)}. Day streak: {progress_log.streak(data)}")
+        print(f"Newly passed: {', '.join(new)}. {progress_log.streak_line(data)}")
     return 0
 
 
@@ -178,12 +192,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     rows, total, done = [], 0, 0
     for chapter in CHAPTERS:
         notebook = find_student_notebook(chapter.name, folder)
-        reference = notebook or find_student_notebook(chapter.name, root / "release")
-        exercises = (
-            auto_exercises(read_notebook(reference))
-            if reference
-            else [n for n, _ in chapter.exercises]
-        )
+        exercises = chapter_exercises(chapter, root, notebook)
         statuses: dict[str, str] = {}
         if notebook is not None:
             statuses = progress_log.cached_results(data, notebook) or {}
@@ -200,7 +209,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     progress_log.save_log(data)
     percent = 100 * done / total if total else 0
     print(f"Mastery {done} / {total} exercises ({percent:.0f}%)")
-    print(f"Day streak: {progress_log.streak(data)}")
+    print(progress_log.streak_line(data))
     print("\n".join(rows))
     return 0
 

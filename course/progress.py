@@ -77,3 +77,21 @@ def streak(data: dict, today: dt.date | None = None) -> int:
         count += 1
         day -= dt.timedelta(days=1)
     return count
+
+
+def best_streak(data: dict) -> int:
+    """The longest run of consecutive days, ever, with at least one newly passed exercise (never
+    less than the current streak, which is one of those runs)."""
+    days = sorted({dt.date.fromisoformat(d) for d in data["passed"].values()})
+    best = run = 0
+    previous: dt.date | None = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == dt.timedelta(days=1) else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def streak_line(data: dict, today: dt.date | None = None) -> str:
+    """``Day streak 3, best 7``: the current streak and the longest one."""
+    return f"Day streak {streak(data, today)}, best {best_streak(data)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import sqlite3
 import subprocess
 import sys
@@ -13,8 +14,9 @@ import nbformat
 import pytest
 
 from course import progress
-from course.cli import main
+from course.cli import course_exercise_count, main
 from course.execute import CellOutcome, ExerciseResult
+from course.syllabus import CHAPTERS
 from tests.conftest import ROOT, release_nb, source_nb
 from tests.nbtools import fill_answers
 
@@ -103,7 +105,7 @@ def test_check_and_progress_on_a_partial_attempt(tmp_path, monkeypatch, capsys):
     assert main(["progress", "--dir", str(tmp_path / "work"), "--no-run"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Mastery 1 / ")
-    assert "Day streak: 1" in out
+    assert "Day streak 1, best 1" in out
     assert "ch01_softmax" in out and "1 / 5" in out
 
 
@@ -117,6 +119,43 @@ def test_streak_counts_consecutive_days():
     data["passed"]["2.2"] = today.isoformat()
     assert progress.streak(data, today) == 4
     assert progress.streak(data, today + dt.timedelta(days=2)) == 0
+
+
+def test_best_streak_is_the_longest_run_ever():
+    today = dt.date(2026, 11, 22)
+    data = {"passed": {}, "notebooks": {}}
+    assert progress.best_streak(data) == 0
+    assert progress.streak_line(data, today) == "Day streak 0, best 0"
+    # A 4-day run long ago (two exercises on one of its days), a gap, then 2 days ending today.
+    for exercise, days_ago in [("1.1", 20), ("1.2", 19), ("1.3", 19), ("1.4", 18), ("1.5", 17)]:
+        data["passed"][exercise] = (today - dt.timedelta(days=days_ago)).isoformat()
+    for exercise, days_ago in [("2.1", 15), ("2.2", 1), ("2.3", 0)]:
+        data["passed"][exercise] = (today - dt.timedelta(days=days_ago)).isoformat()
+    assert progress.streak(data, today) == 2
+    assert progress.best_streak(data) == 4
+    assert progress.streak_line(data, today) == "Day streak 2, best 4"
+    # The current run becomes the best once it is longer.
+    for days_ago in (2, 3, 4):
+        data["passed"][f"3.{days_ago}"] = (today - dt.timedelta(days=days_ago)).isoformat()
+    assert progress.streak_line(data, today) == "Day streak 5, best 5"
+    assert progress.streak_line(data, today + dt.timedelta(days=3)) == "Day streak 0, best 5"
+
+
+def test_readme_progress_example_counts_every_exercise():
+    """The README's `progress` example shows the real total, as the command computes it for a
+    student who has not started (from the release notebooks), and its percentage is right."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"Mastery (\d+) / (\d+) exercises \((\d+)%\)", readme)
+    assert examples, "the README no longer shows a `Mastery N / M exercises (P%)` example"
+    total = course_exercise_count(ROOT)
+    assert total == sum(len(c.exercises) for c in CHAPTERS), (
+        "the release notebooks and course/syllabus.py disagree on the exercises"
+    )
+    for done, shown_total, percent in examples:
+        assert int(shown_total) == total, (
+            f"README says {shown_total} exercises, the course has {total}: update the example"
+        )
+        assert int(percent) == round(100 * int(done) / total), "the example's percentage"
 
 
 def test_record_marks_only_new_passes(tmp_path):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from course.syllabus import BY_NAME, CHAPTERS, find_chapter
+from course.syllabus import BEYOND_SPECIFICATION, BY_NAME, CHAPTERS, find_chapter
 from tests.conftest import ROOT
 
 SPEC = ROOT.parent / "shared" / "SYLLABUS.md"
@@ -31,4 +31,15 @@ def test_registry_matches_specification():
         if name not in BY_NAME:
             continue
         numbers = re.findall(r"^- (\d+\.\d+) ", block, re.M)
-        assert numbers == [n for n, _ in BY_NAME[name].exercises], name
+        registered = [n for n, _ in BY_NAME[name].exercises]
+        assert [n for n in numbers if n not in BEYOND_SPECIFICATION] == [
+            n for n in registered if n not in BEYOND_SPECIFICATION
+        ], name
+
+
+def test_exercises_beyond_the_specification_are_registered():
+    registered = {n for c in CHAPTERS for n, _ in c.exercises}
+    assert set(BEYOND_SPECIFICATION) <= registered
+    for chapter in CHAPTERS:  # numbered in order, the additions after the specified ones
+        numbers = [int(n.split(".")[1]) for n, _ in chapter.exercises]
+        assert numbers == list(range(1, len(numbers) + 1)), chapter.name

@@ -1,4 +1,4 @@
-"""Plots for ch13 (reward hacking: proxy vs true reward as the policy moves away)."""
+"""Plots for ch13 (reward hacking: proxy vs true reward as the policy moves away; PPO's clip)."""
 
 from __future__ import annotations
 
@@ -42,5 +42,41 @@ def reward_kl_plot(
     ax.set_ylabel("expected reward")
     ax.set_title("Reward hacking: optimising the proxy")
     ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def ppo_clip_plot(
+    ratios: Sequence[float],
+    objective_pos: Sequence[float],
+    objective_neg: Sequence[float],
+    eps: float = 0.2,
+) -> Figure:
+    """PPO's clipped surrogate against the probability ratio, for A = +1 and A = -1.
+
+    ``objective_pos`` and ``objective_neg`` are the student's per-token objectives at ``ratios``
+    (advantage +1 and -1); the band [1 - eps, 1 + eps] is shaded and the ratio 1 marked.
+    """
+    ratios = np.asarray(ratios, dtype=float)
+    pos = np.asarray(objective_pos, dtype=float)
+    neg = np.asarray(objective_neg, dtype=float)
+    if ratios.ndim != 1 or len(ratios) == 0 or not (pos.shape == neg.shape == ratios.shape):
+        raise ValueError(
+            f"ratios {ratios.shape}, objective_pos {pos.shape} and objective_neg {neg.shape} "
+            "must be 1-D arrays of the same, non-zero length"
+        )
+    if not 0 < eps < 1:
+        raise ValueError(f"eps must lie between 0 and 1, got {eps}")
+    fig, axes = new_figure(ncols=2, width=4.6, height=3.6)
+    for ax, values, sign in ((axes[0], pos, "A = +1"), (axes[1], neg, "A = -1")):
+        advantage = 1.0 if sign.endswith("+1") else -1.0
+        ax.axvspan(1 - eps, 1 + eps, color="0.9", label=f"band 1 ± {eps:g}")
+        ax.plot(ratios, ratios * advantage, linestyle=":", label="unclipped ρA")
+        ax.plot(ratios, values, label="clipped objective")
+        ax.axvline(1.0, color="0.5", linewidth=0.8)
+        ax.set_xlabel("probability ratio ρ = π_θ / π_old")
+        ax.set_ylabel("objective J")
+        ax.set_title(f"PPO clip, {sign}")
+        ax.legend(loc="best", fontsize=8)
     fig.tight_layout()
     return fig

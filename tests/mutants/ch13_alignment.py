@@ -11,6 +11,12 @@ _swap = functools.partial(swap, "ch13_alignment")
 _PREF = "ex_13_2_preference_loss"
 _RM = "ex_13_3_reward_model"
 _KL = "ex_13_4_kl"
+_PPO = "ex_13_5_ppo_clip"
+_RATIO = "ratio = np.exp(logp_new - logp_old)"
+_PPO_MIN = "return np.minimum(unclipped, clipped)  # the pessimistic of the two"
+_PPO_CLIP = "clipped = np.clip(ratio, 1.0 - eps, 1.0 + eps) * advantages"
+_PPO_MEAN = "return float(-(objective * mask).sum() / n_tokens)"
+_PPO_ACTIVE = "d_objective = np.where(unclipped <= clipped, unclipped, 0.0)"
 _LOSS = "return np.logaddexp(0.0, -margin)"
 _SIG_NEG = "np.exp(-np.logaddexp(0.0, margin))"
 _GRAD = "grad = (X_chosen.T @ g_c + X_rejected.T @ g_r) / len(r_c)"
@@ -80,4 +86,67 @@ MUTANTS = {
         _KL, _KL_BLOCK, "terms = p * np.log((p + 1e-12) / (q + 1e-12))"
     ),
     "KL without the p weighting": _swap(_KL, _TERMS, "(np.log(p) - np.log(q))"),
+    "PPO: the clipped term alone, without the min": _swap(_PPO, _PPO_MIN, "return clipped"),
+    "PPO: max instead of min (an optimistic bound)": _swap(
+        _PPO, _PPO_MIN, "return np.maximum(unclipped, clipped)"
+    ),
+    "PPO: ratio taken as the log-probability difference, without exp": _swap(
+        _PPO, _RATIO, "ratio = logp_new - logp_old", count=2
+    ),
+    "PPO: ratio inverted (old over new)": _swap(
+        _PPO, _RATIO, "ratio = np.exp(logp_old - logp_new)", count=2
+    ),
+    "PPO: clip range 1 +- eps applied to the advantage instead of the ratio": _swap(
+        _PPO,
+        "clipped = np.clip(ratio, 1.0 - eps, 1.0 + eps) * advantages\n    return",
+        "clipped = ratio * np.clip(advantages, 1.0 - eps, 1.0 + eps)\n    return",
+    ),
+    "PPO: advantage factored out of the min (ignores the sign of A)": _swap(
+        _PPO,
+        _PPO_MIN,
+        "return np.minimum(ratio, np.clip(ratio, 1.0 - eps, 1.0 + eps)) * advantages",
+    ),
+    "PPO: only the upper clip 1 + eps, whatever the sign of A": _swap(
+        _PPO, _PPO_MIN, "return np.minimum(ratio, 1.0 + eps) * advantages"
+    ),
+    "PPO: eps ignored (always 0.2)": _swap(
+        _PPO,
+        "clipped = np.clip(ratio, 1.0 - eps, 1.0 + eps) * advantages\n    return",
+        "clipped = np.clip(ratio, 0.8, 1.2) * advantages\n    return",
+    ),
+    "PPO loss returns the objective (sign error: maximised instead of minimised)": _swap(
+        _PPO, _PPO_MEAN, "return float((objective * mask).sum() / n_tokens)"
+    ),
+    "PPO loss averaged over padding too (mean over every position)": _swap(
+        _PPO, _PPO_MEAN, "return float(-np.mean(objective * mask))"
+    ),
+    "PPO loss as the mean of per-answer means (wrong axis)": _swap(
+        _PPO,
+        _PPO_MEAN,
+        "return float(-np.mean((objective * mask).sum(axis=-1) / mask.sum(axis=-1)))",
+    ),
+    "PPO loss ignores the mask": _swap(_PPO, _PPO_MEAN, "return float(-np.mean(objective))"),
+    "PPO loss returns nan for an empty mask instead of raising": _swap(
+        _PPO,
+        'raise ValueError("the mask selects no token: there is nothing to average over")\n'
+        "    objective",
+        "return float('nan')\n    objective",
+    ),
+    "PPO gradient flows through the clipped term too (no zero where clipped)": _swap(
+        _PPO, _PPO_ACTIVE, "d_objective = unclipped"
+    ),
+    "PPO gradient zeroed wherever the ratio leaves the band, whatever the sign of A": _swap(
+        _PPO,
+        _PPO_ACTIVE,
+        "d_objective = np.where(np.abs(ratio - 1.0) <= eps, unclipped, 0.0)",
+    ),
+    "PPO gradient taken with respect to the ratio (A instead of rho A)": _swap(
+        _PPO, _PPO_ACTIVE, "d_objective = np.where(unclipped <= clipped, advantages, 0.0)"
+    ),
+    "PPO gradient of the objective, not of the loss (sign)": _swap(
+        _PPO, "return -d_objective * mask / n_tokens", "return d_objective * mask / n_tokens"
+    ),
+    "PPO gradient ignores the mask": _swap(
+        _PPO, "return -d_objective * mask / n_tokens", "return -d_objective / n_tokens"
+    ),
 }

@@ -5,11 +5,28 @@ Each mutant is the reference solution with one piece changed (see ``tests.mutant
 
 import functools
 
-from tests.mutants import swap
+from tests.mutants import swap, swaps
 
 _swap = functools.partial(swap, "ch18_kv_cache_math")
 
 BUILD = "ex_18_6_kv_cache_bytes"
+POOL = "ex_18_7_block_pool"
+_CEIL = "return -(-int(n_tokens) // self.block_size)  # ceiling division in integers"
+_FITS = "if need > self.free_blocks:"
+_FILTER = "if pool.blocks_for(prompt + new) <= pool.num_blocks:\n            waiting.append(i)"
+_EVICT = """for i in [i for i, last in running.items() if last < step]:  # 1. evict
+            pool.finish(i)
+            del running[i]
+"""
+_ADMIT_LOOP = """while waiting:  # 2. admit, in order, while the first one waiting fits
+            i = waiting[0]
+            prompt, new = requests[i]
+            if not pool.admit(i, prompt + new):
+                break
+            waiting.popleft()
+            running[i] = step + new - 1
+            schedule[i] = (step, step + new - 1)
+"""
 _GQA = "kv_70b_gqa_gib = 2 * 1 * 80 * 4096 * 8 * 128 * 2 / GiB"
 _MHA = "kv_70b_mha_gib = 2 * 1 * 80 * 4096 * 64 * 128 * 2 / GiB"
 _USERS = "max_users_4k = math.floor(free_bytes / (2 * GiB))"
@@ -57,5 +74,75 @@ MUTANTS = {
     "18.6: float arithmetic (1e0 factor)": _swap(BUILD, "return 2 * int(", "return 2.0 * int("),
     "18.4: 2 GiB written as 2 GB (count still right)": _swap(
         "ex_18_4_users", "kv_per_user_gb = 2 * GiB / GB", "kv_per_user_gb = 2.0"
+    ),
+    "18.7: blocks_for with floor division (drops the partly filled block)": _swap(
+        POOL, _CEIL, "return int(n_tokens) // self.block_size"
+    ),
+    "18.7: blocks_for adds a block even at exact multiples": _swap(
+        POOL, _CEIL, "return int(n_tokens) // self.block_size + 1"
+    ),
+    "18.7: blocks_for rounds a float division (round instead of ceiling)": _swap(
+        POOL, _CEIL, "return round(n_tokens / self.block_size)"
+    ),
+    "18.7: admit never checks the free blocks (over-commits)": _swap(
+        POOL, _FITS + "\n            return False  # not now: the pool is unchanged\n        ", ""
+    ),
+    "18.7: admit refuses an exact fit (>= instead of >)": _swap(
+        POOL, _FITS, "if need >= self.free_blocks:"
+    ),
+    "18.7: a request that can never fit returns False instead of raising": _swap(
+        POOL,
+        'raise ValueError(f"{n_tokens} tokens need {need} blocks but the whole pool has "',
+        'return False\n            raise ValueError(f"{n_tokens} tokens need {need} blocks but the '
+        'whole pool has "',
+    ),
+    "18.7: a duplicate seq_id silently replaces the first (its blocks leak)": _swap(
+        POOL,
+        """if seq_id in self._held:
+            raise ValueError(f"sequence {seq_id!r} is already in the pool")
+        """,
+        "",
+    ),
+    "18.7: finish does not free the blocks (a leak)": _swap(
+        POOL, "return self._held.pop(seq_id)", "return self._held[seq_id]"
+    ),
+    "18.7: finish of an unknown id is silently ignored (returns 0)": swaps(
+        "ch18_kv_cache_math",
+        POOL,
+        (
+            """if seq_id not in self._held:
+            raise KeyError(f"sequence {seq_id!r} is not in the pool")
+        """,
+            "",
+        ),
+        ("return self._held.pop(seq_id)", "return self._held.pop(seq_id, 0)"),
+    ),
+    "18.7: serve admits before evicting (freed blocks only reused a step later)": swaps(
+        "ch18_kv_cache_math",
+        POOL,
+        (_EVICT + "        ", ""),
+        ("step += 1  # 3.", _EVICT + "        step += 1  # 3."),
+    ),
+    "18.7: serve lets a later request overtake one that does not fit (not FCFS)": _swap(
+        POOL,
+        _ADMIT_LOOP,
+        """for i in list(waiting):  # 2. admit any request that fits
+            prompt, new = requests[i]
+            if pool.admit(i, prompt + new):
+                waiting.remove(i)
+                running[i] = step + new - 1
+                schedule[i] = (step, step + new - 1)
+""",
+    ),
+    "18.7: serve reserves only the prompt tokens": _swap(
+        POOL, "if not pool.admit(i, prompt + new):", "if not pool.admit(i, prompt):"
+    ),
+    "18.7: serve finishes a request one step late (t + n instead of t + n - 1)": _swap(
+        POOL,
+        "running[i] = step + new - 1\n            schedule[i] = (step, step + new - 1)",
+        "running[i] = step + new\n            schedule[i] = (step, step + new)",
+    ),
+    "18.7: serve raises on a request that can never fit instead of rejecting it with None": _swap(
+        POOL, _FILTER, "waiting.append(i)"
     ),
 }
