@@ -26,7 +26,14 @@ from course.authoring import (
     text_path,
     without_solution_markers,
 )
-from course.execute import ExerciseResult, exercise_of, grade_cells, run_in_kernel, summarize
+from course.execute import (
+    MISTAKE,
+    ExerciseResult,
+    exercise_of,
+    grade_cells,
+    run_in_kernel,
+    summarize,
+)
 from course.paths import course_root
 from course.syllabus import CHAPTERS, find_chapter
 
@@ -83,6 +90,7 @@ def status_table(results: list[ExerciseResult]) -> str:
         lines.append("\nWhat to fix (the first failing check of each exercise):")
         for r in failures:
             message = r.first_failure.removeprefix("CheckFailed: ")
+            message, mark, mistake = message.partition(MISTAKE)
             lines.append(
                 textwrap.fill(
                     message,
@@ -91,6 +99,8 @@ def status_table(results: list[ExerciseResult]) -> str:
                     subsequent_indent=" " * (4 + len(r.exercise)),
                 )
             )
+            if mark:  # one line, as the notebook shows it (the class report reads this form)
+                lines.append(" " * (4 + len(r.exercise)) + MISTAKE.strip("\n") + mistake)
     return "\n".join(lines)
 
 
