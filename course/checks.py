@@ -334,9 +334,13 @@ def check_tuple(
     raise AssertionError("unreachable")
 
 
-def check_true(condition: Any, what: str, hint: str = "") -> None:
+def check_true(condition: Any, what: str, hint: str = "", value: Any = _NO_VALUE) -> None:
+    """Check that ``condition`` is True. ``value``: what the condition is about (the student's
+    result), so a failure can be compared with known mistakes' values; without it, only a label
+    that shows the student's number (``f"relative error ({err:.2e})"``) can be."""
     if not (condition is True or condition is np.True_):
-        _fail(what, "the check did not hold", hint)
+        shown = _diagnose.LABEL if value is _NO_VALUE else value
+        _fail(what, "the check did not hold", hint, value=shown)
 
 
 def check_finite(value: Any, what: str, hint: str = "") -> np.ndarray:

@@ -24,6 +24,7 @@ A fingerprint never holds a correct answer: only values that failed a check.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import hashlib
@@ -42,6 +43,17 @@ CELL_PREFIX = "<notebook cell"  # how course.execute.run_in_process names a cell
 SAMPLES = 32  # values kept of a large array (evenly spaced, always the first and the last)
 
 # --------------------------------------------------------------------------- fingerprints
+
+
+class _Label:
+    """What ``check_true`` passes instead of a value: only its label (which often shows the
+    student's number, ``f"relative error of dW ({err:.2e})"``) can tell mistakes apart."""
+
+    def __repr__(self) -> str:
+        return "LABEL"
+
+
+LABEL = _Label()
 
 
 def _numeric(value: Any) -> np.ndarray | None:
@@ -80,7 +92,9 @@ def fingerprint(value: Any) -> dict:
     """A small JSON-able summary of ``value`` that :func:`matches` can compare with another value.
 
     Numbers keep their shape and (up to :data:`SAMPLES`) values; anything else keeps its type,
-    length and a hash of its ``repr``."""
+    length and a hash of its ``repr``; :data:`LABEL` (a ``check_true``) is the label alone."""
+    if value is LABEL:
+        return {"kind": "label"}
     array = _numeric(value)
     if array is not None:
         flat = array.ravel()
@@ -115,6 +129,8 @@ def matches(stored: dict, value: Any, rtol: float = 1e-6, atol: float = 1e-9) ->
     mine = fingerprint(value)
     if stored["kind"] != mine["kind"]:
         return False
+    if mine["kind"] == "label":  # the label (the table's key) was the fingerprint
+        return True
     if mine["kind"] == "other":
         return all(stored.get(k) == mine.get(k) for k in ("type", "len", "hash"))
     if stored["shape"] != mine["shape"]:
@@ -223,13 +239,20 @@ def observe(what: str, value: Any, exact: bool) -> bool:
         return False
     import sys
 
-    frame, where = sys._getframe(1), None
+    frame, where, site = sys._getframe(1), None, None
     while frame is not None:  # the outermost frame of a notebook cell: the test cell's line
         if frame.f_code.co_filename.startswith(CELL_PREFIX):
             where = (frame.f_code.co_filename, frame.f_lineno)
+            site = site or where  # the innermost: where the check helper was called
         frame = frame.f_back
     _recorders[-1].append(
-        {"what": what, "fingerprint": fingerprint(value), "exact": exact, "frame": where}
+        {
+            "what": what,
+            "fingerprint": fingerprint(value),
+            "exact": exact,
+            "frame": where,
+            "site": site,
+        }
     )
     return True
 
@@ -250,6 +273,38 @@ def _in_hidden_part(source: str, line: int) -> bool:
     return hidden
 
 
+def _cell_index(filename: str) -> int:
+    return int(filename.removeprefix(CELL_PREFIX).strip(" >"))
+
+
+def label_shows_a_value(source: str, line: int) -> bool:
+    """True when the check called at ``line`` of ``source`` has an f-string label that formats
+    something other than a loop variable (``f"relative error ({err:.2e})"``, not
+    ``f"causal_mask({n})"`` in ``for n in ...``): only then does the label of a failing
+    ``check_true`` tell one wrong answer from another."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    loops: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)):
+            loops |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.lineno <= line <= (node.end_lineno or 0)):
+            continue
+        args = list(node.args[1:2]) + [k.value for k in node.keywords if k.arg == "what"]
+        for label in args:
+            if not isinstance(label, ast.JoinedStr):
+                continue
+            for part in label.values:
+                if isinstance(part, ast.FormattedValue):
+                    names = {n.id for n in ast.walk(part.value) if isinstance(n, ast.Name)}
+                    if not names or names - loops:
+                        return True
+    return False
+
+
 def collect(nb: Any, cwd: Path, replacements: dict[str, str]) -> tuple[list, list[dict]]:
     """Run ``nb`` with ``replacements`` (one mutant) in process, as ``tests/test_execution.py``
     does: its test cells' outcomes (``CellOutcome``), and each check it fails in the test cells
@@ -264,11 +319,14 @@ def collect(nb: Any, cwd: Path, replacements: dict[str, str]) -> tuple[list, lis
         if item["frame"] is None:
             continue
         filename, line = item["frame"]
-        index = int(filename.removeprefix(CELL_PREFIX).strip(" >"))
-        cell = nb.cells[index]
+        cell = nb.cells[_cell_index(filename)]
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if not is_test_cell(cell) or exercise_of(grade_id) not in targets:
             continue
+        if item["fingerprint"]["kind"] == "label":
+            site_file, site_line = item["site"]
+            if not label_shows_a_value(nb.cells[_cell_index(site_file)].source, site_line):
+                continue  # a fixed label: every wrong answer fails it the same way
         checks.append(
             {
                 "what": item["what"],
@@ -319,6 +377,8 @@ def same_fingerprint(a: dict, b: dict, exact: bool) -> bool:
     """Two stored fingerprints of the same value (up to rounding when not ``exact``)."""
     if a["kind"] != b["kind"] or a.get("shape") != b.get("shape"):
         return False
+    if a["kind"] == "label":
+        return True
     if a["kind"] == "other":
         return all(a.get(k) == b.get(k) for k in ("type", "len", "hash"))
     x, y = _from_json(a["values"]), _from_json(b["values"])
