@@ -8,8 +8,11 @@ fingerprint of the value that reached the check helper (:mod:`course.diagnose`).
 visible part of a test cell go to ``course/data/diagnoses/<chapter>.json`` (shipped with the course
 package), checks in the hidden part to ``source/<chapter>/diagnoses-hidden.json`` (instructor-side
 only). A mutant module may give student-facing words in ``WORDS = {description: words}``;
-otherwise the description is used. ``tests/test_execution.py::test_mutant_loses_points`` fails
-when the stored tables no longer match the mutants: rerun this command and commit the result.
+otherwise the description is used. Each mutant runs twice; a test cell where the second run
+does not reproduce the first (a label or value that depends on memory, time or numpy's global
+random state) is left out and listed as unstable. ``tests/test_execution.py::
+test_mutant_loses_points`` fails when the stored tables no longer match the mutants: rerun this
+command and commit the result.
 """
 
 from __future__ import annotations
@@ -44,11 +47,15 @@ def pick_chapters(names: list[str]) -> list[str]:
 def make(chapter: str) -> tuple[int, int]:
     """Write the chapter's two tables; (visible checks, hidden checks) with a fingerprint."""
     nb, cwd = source_nb(chapter), ROOT / "source" / chapter
-    found = {name: diagnose.collect(nb, cwd, repl)[1] for name, repl in mutants(chapter).items()}
-    visible, hidden = diagnose.build_tables(chapter, found, mutant_words(chapter))
+    found, unstable = {}, {}
+    for name, replacements in mutants(chapter).items():
+        first = diagnose.collect(nb, cwd, replacements)[1]
+        second = diagnose.collect(nb, cwd, replacements)[1]  # what a rerun does not reproduce
+        found[name], unstable[name] = diagnose.stable_checks(first, second)
+    visible, hidden = diagnose.build_tables(chapter, found, mutant_words(chapter), unstable)
     visible_path, hidden_path = diagnose.paths(ROOT, chapter)
     for table, path in ((visible, visible_path), (hidden, hidden_path)):
-        if table["checks"]:
+        if table["checks"] or table.get("unstable"):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(diagnose.dump(table), encoding="utf-8")
         elif path.exists():
