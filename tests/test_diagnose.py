@@ -15,8 +15,8 @@ import pytest
 from course import checks, diagnose
 from course.cli import main
 from course.grading.judge import GradingLimits, Judge
-from tests.conftest import ROOT, mutant_words, mutants, release_nb, source_nb
-from tests.nbtools import fill_answers
+from tests.conftest import ROOT, WRITTEN, mutant_words, mutants, release_nb, source_nb
+from tests.nbtools import HIDDEN, SOLUTION, fill_answers, secret_lines
 
 CH03 = "ch03_attention"
 D_K = "attention scaled by d_k instead of sqrt(d_k)"  # fails a visible check first
@@ -159,3 +159,19 @@ def test_the_judge_names_the_mistake_behind_a_hidden_check(tmp_path):
     messages = judged_messages(bare, nb)
     assert messages and "finite additive mask" in messages[0]
     assert "Likely mistake" not in messages[0]
+
+
+@pytest.mark.parametrize("chapter", WRITTEN)
+def test_shipped_diagnoses_hold_no_solution_or_hidden_test_line(chapter):
+    """course/data/diagnoses/ ships with the package: no line of a solution or hidden test (as
+    the release leak check defines them) may appear in it, as a label or as words."""
+    path = diagnose.DATA / f"{chapter}.json"
+    if not path.exists():
+        pytest.skip(f"{chapter} has no visible diagnoses")
+    table = json.loads(path.read_text(encoding="utf-8"))
+    shown = set(table["checks"])
+    shown |= {m for rows in table["checks"].values() for r in rows for m in r["mistakes"]}
+    text = "\n".join(shown)
+    secret = secret_lines(source_nb(chapter).cells, (SOLUTION, HIDDEN), min_len=20)
+    leaked = [line for line in secret if line in text]
+    assert not leaked, f"{path.name} shows solution or hidden-test lines: {leaked[:3]}"
