@@ -26,6 +26,16 @@ c.Execute.interrupt_on_timeout = True
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 
+# The fingerprints of known mistakes at hidden checks (course/diagnose.py) stay instructor-side:
+# never copied into release/ (nbgrader's default list plus that file).
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "diagnoses-hidden.json",
+]
+
 # Small data files (the ch11 checkpoint) must reach students; nbgrader skips files over the limit.
 c.CourseDirectory.max_file_size = 5_000_000
 

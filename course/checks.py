@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from course import diagnose as _diagnose
+
 
 class CheckFailed(AssertionError):
     """A visible or hidden test found a wrong answer.
@@ -32,9 +34,11 @@ class CheckFailed(AssertionError):
     no frames from the course package.
     """
 
-    def __init__(self, message: str, what: str = "", detail: str = "", hint: str = ""):
+    def __init__(
+        self, message: str, what: str = "", detail: str = "", hint: str = "", mistake: str = ""
+    ):
         super().__init__(message)
-        self.what, self.detail, self.hint = what, detail, hint
+        self.what, self.detail, self.hint, self.mistake = what, detail, hint, mistake
 
     def _render_traceback_(self) -> list[str]:
         red, bold, reset = "\x1b[31m", "\x1b[1m", "\x1b[0m"
@@ -47,6 +51,8 @@ class CheckFailed(AssertionError):
             lines.append(f"  {self.detail}")
         if self.hint:
             lines.append(f"  hint:     {self.hint}")
+        if self.mistake:
+            lines.append(f"{bold}{_diagnose.PREFIX}{self.mistake}{reset}")
         where = _cell_line(self.__traceback__)
         if where:
             lines.append(f"  (test cell line {where})")
@@ -71,12 +77,31 @@ _PACKAGE = str(Path(__file__).resolve().parent)
 _EXPECTED_GOT = re.compile(r"expected (?P<expected>.+?), (?:got |but it )(?P<got>.+)", re.S)
 
 
-def _fail(what: str, detail: str, hint: str = "") -> None:
+_NO_VALUE = object()
+
+
+def _fail(
+    what: str,
+    detail: str,
+    hint: str = "",
+    value: Any = _NO_VALUE,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    exact: bool = False,
+) -> None:
+    """Raise :class:`CheckFailed`. ``value`` (what reached the check) is compared with the known
+    mistakes' values at this check (:mod:`course.diagnose`); on a match the message gains a line
+    ``Likely mistake: <words>``."""
     __tracebackhide__ = True  # noqa: F841 - read by IPython and pytest
     message = f"{what}: {detail}"
     if hint:
         message += f" -- {hint}"
-    error = CheckFailed(message, what, detail, hint)
+    mistake = ""
+    if value is not _NO_VALUE and not _diagnose.observe(what, value, exact):
+        mistake = _diagnose.diagnose(what, value, rtol, atol)
+    if mistake:
+        message += f"\n{_diagnose.PREFIX}{mistake}"
+    error = CheckFailed(message, what, detail, hint, mistake)
     error.__cause__ = None  # no "during handling of the above exception" chain (check_raises)
     raise error
 
@@ -97,11 +122,21 @@ def _show(value: Any, limit: int = 160) -> str:
 def as_float_array(value: Any, what: str, hint: str = "") -> np.ndarray:
     """``np.asarray(value, dtype=float)`` or a clear failure naming what was returned instead."""
     if value is None:
-        _fail(what, "returned None, expected an array", hint or "did you forget `return`?")
+        _fail(
+            what,
+            "returned None, expected an array",
+            hint or "did you forget `return`?",
+            value=value,
+        )
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        _fail(what, f"returned {type(value).__name__} {_show(value)}, expected numbers", hint)
+        _fail(
+            what,
+            f"returned {type(value).__name__} {_show(value)}, expected numbers",
+            hint,
+            value=value,
+        )
     return array
 
 
@@ -109,7 +144,7 @@ def check_shape(value: Any, shape: tuple[int, ...], what: str, hint: str = "") -
     """Check that ``value`` is an array of exactly ``shape``; returns it as a float array."""
     array = as_float_array(value, what, hint)
     if array.shape != tuple(shape):
-        _fail(what, f"expected shape {tuple(shape)}, got {array.shape}", hint)
+        _fail(what, f"expected shape {tuple(shape)}, got {array.shape}", hint, value=array)
     return array
 
 
@@ -130,6 +165,9 @@ def check_close(
             f"expected {_show(expected_array)}, got {_show(actual_array)} (nan or inf where "
             "finite numbers were expected, or the other way round)",
             hint,
+            value=actual_array,
+            rtol=rtol,
+            atol=atol,
         )
     finite = np.isfinite(expected_array)
     same_infinities = np.array_equal(actual_array[~finite], expected_array[~finite])
@@ -142,6 +180,9 @@ def check_close(
             f"expected {_show(expected_array)}, got {_show(actual_array)} "
             f"(largest difference {worst:.3g}; tolerance rtol={rtol:g}, atol={atol:g})",
             hint,
+            value=actual_array,
+            rtol=rtol,
+            atol=atol,
         )
 
 
@@ -161,14 +202,27 @@ def check_scalar(
     that mistake instead of ``hint``.
     """
     if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
-        _fail(what, f"expected a number, got {type(actual).__name__} {_show(actual)}", hint)
+        _fail(
+            what,
+            f"expected a number, got {type(actual).__name__} {_show(actual)}",
+            hint,
+            value=actual,
+            exact=True,
+        )
     if not np.isfinite(actual) or abs(float(actual) - expected) > max(atol, rtol * abs(expected)):
         for value, mistake in (known or {}).items():
             if abs(float(actual) - value) <= max(atol, rtol * abs(value)):
                 hint = mistake
                 break
         tolerance = f"within {rtol:.0%}" if rtol >= 0.01 else f"relative tolerance {rtol:g}"
-        _fail(what, f"expected about {expected:.6g} ({tolerance}), got {_show(actual)}", hint)
+        _fail(
+            what,
+            f"expected about {expected:.6g} ({tolerance}), got {_show(actual)}",
+            hint,
+            value=float(actual),
+            rtol=rtol,
+            atol=atol,
+        )
 
 
 def check_count(
@@ -185,9 +239,21 @@ def check_count(
     each; when the answer is one of them, the message names that mistake instead of ``hint``.
     """
     if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
-        _fail(what, f"expected a number, got {type(actual).__name__} {_show(actual)}", hint)
+        _fail(
+            what,
+            f"expected a number, got {type(actual).__name__} {_show(actual)}",
+            hint,
+            value=actual,
+            exact=True,
+        )
     if not np.isfinite(actual) or float(actual) != round(float(actual)):
-        _fail(what, f"expected the whole number {int(expected):,}, got {_show(actual)}", hint)
+        _fail(
+            what,
+            f"expected the whole number {int(expected):,}, got {_show(actual)}",
+            hint,
+            value=float(actual),
+            exact=True,
+        )
     got = int(actual)
     if got != int(expected):
         for value, mistake in (known or {}).items():
@@ -198,6 +264,8 @@ def check_count(
             what,
             f"expected exactly {int(expected):,}, got {got:,} (off by {got - int(expected):+,})",
             hint,
+            value=got,
+            exact=True,
         )
 
 
@@ -224,18 +292,61 @@ def check_equal(
                 if (numbers or type(value) is type(actual)) and value == actual:
                     hint = mistake
                     break
-        _fail(what, f"expected {_show(expected)}, got {_show(actual)}", hint)
+        _fail(
+            what, f"expected {_show(expected)}, got {_show(actual)}", hint, value=actual, exact=True
+        )
 
 
-def check_true(condition: Any, what: str, hint: str = "") -> None:
+def _kind_of(value: Any) -> str:
+    """``float 0.25``, ``array of shape (2, 5)``, ``tuple of 3 values``: what came back, briefly."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} values"
+    if value is None:
+        return "None"
+    return f"{type(value).__name__} {_show(value, 60)}"
+
+
+def check_tuple(
+    value: Any,
+    length: int,
+    what: str,
+    names: str = "",
+    hint: str = "",
+    kinds: tuple[type, ...] = (tuple,),
+) -> tuple[Any, ...]:
+    """Check that a function returned a tuple (``kinds``) of ``length`` values and return it as a
+    tuple, so a test can unpack it with a clear message instead of a bare ``TypeError``::
+
+        out, w = check_tuple(attention(Q, K, V, return_weights=True), 2,
+                             "attention(..., return_weights=True)", "(output, weights)")
+    """
+    if isinstance(value, kinds) and len(value) == length:
+        return tuple(value)
+    expected = f"a tuple {names}" if names else f"a tuple of {length} values"
+    _fail(
+        what,
+        f"expected {expected}, got {_kind_of(value)}",
+        hint or f"return {length} values: `return {', '.join(['...'] * length)}`",
+        value=value,
+    )
+    raise AssertionError("unreachable")
+
+
+def check_true(condition: Any, what: str, hint: str = "", value: Any = _NO_VALUE) -> None:
+    """Check that ``condition`` is True. ``value``: what the condition is about (the student's
+    result), so a failure can be compared with known mistakes' values; without it, only a label
+    that shows the student's number (``f"relative error ({err:.2e})"``) can be."""
     if not (condition is True or condition is np.True_):
-        _fail(what, "the check did not hold", hint)
+        shown = _diagnose.LABEL if value is _NO_VALUE else value
+        _fail(what, "the check did not hold", hint, value=shown)
 
 
 def check_finite(value: Any, what: str, hint: str = "") -> np.ndarray:
     array = as_float_array(value, what, hint)
     if not np.all(np.isfinite(array)):
-        _fail(what, f"expected only finite numbers, got {_show(array)}", hint)
+        _fail(what, f"expected only finite numbers, got {_show(array)}", hint, value=array)
     return array
 
 
@@ -253,18 +364,41 @@ def check_raises(
         message = str(exc)
         missing = [part for part in contains if part not in message]
         if missing:
-            _fail(what, f"the error message {message!r} should mention {missing}", hint)
+            _fail(
+                what,
+                f"the error message {message!r} should mention {missing}",
+                hint,
+                value=f"{type(exc).__name__} without {missing}",
+                exact=True,
+            )
         return exc
     except Exception as exc:  # a different error
-        _fail(what, f"expected {exception.__name__}, got {type(exc).__name__}: {exc}", hint)
-    _fail(what, f"expected {exception.__name__}, but it returned {_show(result)}", hint)
+        _fail(
+            what,
+            f"expected {exception.__name__}, got {type(exc).__name__}: {exc}",
+            hint,
+            value=f"raised {type(exc).__name__}",
+            exact=True,
+        )
+    _fail(
+        what,
+        f"expected {exception.__name__}, but it returned {_show(result)}",
+        hint,
+        value=result,
+        exact=True,
+    )
     raise AssertionError("unreachable")
 
 
 def check_answer_letter(answer: Any, options: str, what: str) -> str:
     """A Trace answer must be one of the option letters (the hidden test checks which)."""
     if not isinstance(answer, str) or answer.strip().upper() not in options:
-        _fail(what, f"expected one letter of {', '.join(options)}, got {_show(answer)}")
+        _fail(
+            what,
+            f"expected one letter of {', '.join(options)}, got {_show(answer)}",
+            value=answer,
+            exact=True,
+        )
     return answer.strip().upper()
 
 

@@ -27,7 +27,14 @@ from course.authoring import (
     text_path,
     without_solution_markers,
 )
-from course.execute import ExerciseResult, exercise_of, grade_cells, run_in_kernel, summarize
+from course.execute import (
+    MISTAKE,
+    ExerciseResult,
+    exercise_of,
+    grade_cells,
+    run_in_kernel,
+    summarize,
+)
 from course.grading.similarity import THRESHOLD as SIMILARITY
 from course.paths import course_root
 from course.syllabus import CHAPTERS, Chapter, find_chapter
@@ -85,6 +92,7 @@ def status_table(results: list[ExerciseResult]) -> str:
         lines.append("\nWhat to fix (the first failing check of each exercise):")
         for r in failures:
             message = r.first_failure.removeprefix("CheckFailed: ")
+            message, mark, mistake = message.partition(MISTAKE)
             lines.append(
                 textwrap.fill(
                     message,
@@ -93,6 +101,8 @@ def status_table(results: list[ExerciseResult]) -> str:
                     subsequent_indent=" " * (4 + len(r.exercise)),
                 )
             )
+            if mark:  # one line, as the notebook shows it (the class report reads this form)
+                lines.append(" " * (4 + len(r.exercise)) + MISTAKE.strip("\n") + mistake)
     return "\n".join(lines)
 
 

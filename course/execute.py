@@ -124,8 +124,21 @@ def clean_stderr(text: str) -> str:
 
 
 def _one_line(ename: str, evalue: str) -> str:
-    evalue = " ".join(str(evalue).split())
+    evalue = flatten(str(evalue))
     return f"{ename}: {evalue}" if evalue else ename
+
+
+MISTAKE = "\nLikely mistake: "
+
+
+def flatten(text: str) -> str:
+    """``text`` on one line, except a ``Likely mistake: ...`` line (a check's diagnosis,
+    :mod:`course.diagnose`), which stays on a line of its own at the end."""
+    text, mark, mistake = str(text).partition(MISTAKE)
+    flat = " ".join(text.split())
+    if mark:
+        flat += MISTAKE + " ".join(mistake.split())
+    return flat
 
 
 STUB = "raise NotImplementedError()"
@@ -326,7 +339,7 @@ def exec_captured(code, namespace: dict, timeout: float) -> tuple[BaseException 
 def describe_error(exc: BaseException) -> str:
     """``ValueError: message`` on one line (how a failing cell is reported)."""
     lines = traceback.format_exception_only(type(exc), exc)
-    return " ".join(" ".join(lines).split())
+    return flatten("".join(lines))
 
 
 def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[str, str]:

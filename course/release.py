@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from course.authoring import build_chapter
+from course.diagnose import HIDDEN_NAME
 
 
 def generate_release(root: Path, chapter: str, out_dir: Path) -> Path:
@@ -18,7 +19,11 @@ def generate_release(root: Path, chapter: str, out_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
         scratch = Path(tmp)
         shutil.copy(root / "nbgrader_config.py", scratch / "nbgrader_config.py")
-        shutil.copytree(root / "source" / chapter, scratch / "source" / chapter)
+        shutil.copytree(  # hidden checks' diagnoses stay instructor-side (course/diagnose.py)
+            root / "source" / chapter,
+            scratch / "source" / chapter,
+            ignore=shutil.ignore_patterns(HIDDEN_NAME),
+        )
         Pipeline(scratch, scratch / "exchange").generate(chapter)
         target = out_dir / chapter
         if target.exists():

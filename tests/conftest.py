@@ -46,6 +46,16 @@ def mutants(chapter: str) -> dict[str, dict[str, str]]:
     return module.MUTANTS
 
 
+def mutant_words(chapter: str) -> dict[str, str]:
+    """What a student whose result equals a mutant's reads (``WORDS`` in the mutant module; a
+    mutant without an entry is described by its own name)."""
+    try:
+        module = importlib.import_module(f"tests.mutants.{chapter}")
+    except ModuleNotFoundError:
+        return {}
+    return dict(getattr(module, "WORDS", {}))
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

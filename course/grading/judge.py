@@ -34,6 +34,7 @@ from typing import Any
 import nbformat
 
 from course.cellenv import display_repr
+from course.diagnose import hidden_diagnoses
 from course.execute import (
     NOT_IMPLEMENTED,
     CellOutcome,
@@ -453,6 +454,14 @@ class Judge:
     def run(
         self, nb: nbformat.NotebookNode, release: nbformat.NotebookNode | None = None
     ) -> JudgeResult:
+        """Grade ``nb``. The chapter's hidden diagnoses (:mod:`course.diagnose`, instructor-side
+        in ``source/<chapter>/``) are in use meanwhile, so the feedback names the known mistake
+        behind a failing hidden check too; the worker never reads them."""
+        source_dir = self.release_dir.parent.parent / "source" / self.release_dir.name
+        with hidden_diagnoses(source_dir):
+            return self._run(nb, release)
+
+    def _run(self, nb: nbformat.NotebookNode, release: nbformat.NotebookNode | None) -> JudgeResult:
         nb = nbformat.from_dict(nb)
         start = time.monotonic()
         self.submission_deadline = start + self.limits.submission_timeout

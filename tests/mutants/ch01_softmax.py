@@ -73,3 +73,26 @@ MUTANTS = {
         )
     },
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "softmax without max subtraction": "exp(x) without subtracting the max first (overflows)",
+    "softmax with one max over the whole array": (
+        "subtracting one max of the whole array instead of each row's max (keepdims=True)"
+    ),
+    "softmax summing over axis 0": "normalising over axis 0 instead of the axis you were given",
+    "softmax dividing by the sum of the whole array": (
+        "dividing by the sum of the whole array instead of each row's sum"
+    ),
+    "log_softmax as log(softmax)": "taking log(softmax(x)), which gives -inf where it underflows",
+    "log_softmax without the max shift": "log-sum-exp without subtracting the max (overflows)",
+    "log_softmax ignoring axis": "ignoring the axis argument",
+    "naive-overflow trace answered A": "answer A",
+    "naive-overflow trace answered D": "answer D",
+    "debug: fix keeps exp(x)": "the fixed line still computes exp(x) instead of exp(x - max)",
+    "debug: wrong line number": "pointing at the line before the buggy one",
+    "temperature multiplied instead of divided": (
+        "multiplying the logits by T instead of dividing by T"
+    ),
+    "temperature without the T <= 0 check": "no ValueError for T <= 0",
+}

@@ -180,3 +180,80 @@ MUTANTS = {
         )
     },
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "attention scaled by d_k instead of sqrt(d_k)": (
+        "dividing the scores by d_k instead of sqrt(d_k)"
+    ),
+    "attention without scaling": "not dividing the scores by sqrt(d_k)",
+    "attention scaled by sqrt(d_v)": (
+        "dividing the scores by sqrt(d_v) (V's width) instead of sqrt(d_k)"
+    ),
+    "mask added after softmax": (
+        "adding the mask to the weights after the softmax instead of to the scores before it"
+    ),
+    "softmax over the query axis": (
+        "softmax over the queries (axis -2) instead of over the keys (axis -1)"
+    ),
+    "attention with K.T (reverses every axis)": (
+        "K.T, which reverses every axis, instead of swapping the last two (np.swapaxes(K, -1, -2))"
+    ),
+    "attention ignoring return_weights": "returning only the output when return_weights=True",
+    "mask honouring only its -inf entries": (
+        "using only the mask's -inf entries instead of adding the whole mask to the scores"
+    ),
+    "causal mask with the diagonal excluded": "masking the diagonal too (a token may see itself)",
+    "causal mask transposed (masks the past)": (
+        "masking the past (below the diagonal) instead of the future"
+    ),
+    "causal mask with -1e9 instead of -inf": "-1e9 instead of -inf for the masked entries",
+    "causal mask as booleans": "a boolean mask instead of a float mask of 0 and -inf",
+    "causal attention without a mask": "calling attention without the causal mask",
+    "causal attention with the diagonal masked": "a mask that also hides each token from itself",
+    "causal attention seeing one future token": "a mask that lets each token see one token ahead",
+    "causal attention with a transposed mask": "the transposed causal mask (it hides the past)",
+    "heads split by interleaving": (
+        "interleaving the heads (column j to head j % n_heads) instead of taking blocks of "
+        "d_head columns"
+    ),
+    "heads split by a plain reshape": (
+        "a plain reshape to [n_heads, seq, d_head] without the transpose"
+    ),
+    "split_heads without its own divisibility check": (
+        "no ValueError when d_model is not divisible by n_heads"
+    ),
+    "split_heads error without the numbers": (
+        "an error message that does not give d_model and n_heads"
+    ),
+    "heads concatenated by a plain reshape": (
+        "a plain reshape without first moving the head axis after seq"
+    ),
+    "heads concatenated interleaved": (
+        "interleaving the heads' columns instead of putting them side by side"
+    ),
+    "multi-head attention without Wo": "leaving out the output projection Wo",
+    "multi-head attention always causal": (
+        "always applying the causal mask (causal=False must not mask)"
+    ),
+    "multi-head attention never causal": "never applying the causal mask",
+    "multi-head attention using Wq for the keys": "projecting the keys with Wq instead of Wk",
+    "multi-head attention scaled by sqrt(d_model)": (
+        "scaling by sqrt(d_model) instead of sqrt(d_head)"
+    ),
+    "multi-head attention splitting heads by interleaving": (
+        "splitting the heads by interleaving columns"
+    ),
+    "multi-head attention with a single big head": "one big head instead of n_heads heads",
+    "trace 3.7 answered A": "answer A",
+    "trace 3.7 answered C": "answer C",
+    "equivariance error without permuting the output": (
+        "comparing f(X[perm]) with f(X) without permuting f(X)"
+    ),
+    "equivariance error with the inverse permutation on the output": (
+        "permuting f(X) with the inverse permutation"
+    ),
+    "equivariance error as a mean": "the mean difference instead of the largest",
+    "equivariance check returning a boolean": "returning True/False instead of the error",
+    "heatmap weights from a non-causal layer": "weights from a non-causal layer",
+}

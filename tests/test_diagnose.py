@@ -1,0 +1,177 @@
+"""Diagnostic feedback (course/diagnose.py): a failing check names the known mistake the
+student's value equals, in the notebook, in ``python -m course check`` and in grading feedback
+computed by the judge; hidden checks' diagnoses never reach the student's side."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import nbformat
+import numpy as np
+import pytest
+
+from course import checks, diagnose
+from course.cli import main
+from course.grading.judge import GradingLimits, Judge
+from tests.conftest import ROOT, WRITTEN, mutant_words, mutants, release_nb, source_nb
+from tests.nbtools import HIDDEN, SOLUTION, fill_answers, secret_lines
+
+CH03 = "ch03_attention"
+D_K = "attention scaled by d_k instead of sqrt(d_k)"  # fails a visible check first
+MINUS_INF_ONLY = "mask honouring only its -inf entries"  # fails only a hidden check
+LINE = re.compile(r"^Likely mistake: (.+)$", re.M)
+
+
+def failure(func, *args, **kwargs) -> checks.CheckFailed:
+    with pytest.raises(checks.CheckFailed) as info:
+        func(*args, **kwargs)
+    return info.value
+
+
+def mutant_function(chapter: str, mutant: str, name: str):
+    """The function ``name`` as the mutant defines it (run in a namespace with numpy and the
+    chapter's other reference answers, like the notebook)."""
+    namespace: dict = {}
+    replacements = mutants(chapter)[mutant]
+    for cell in source_nb(chapter).cells:  # the provided code cells before the answer
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade_id") in replacements:
+            break
+        if cell.cell_type == "code" and not meta.get("grade") and not meta.get("solution"):
+            exec(cell.source, namespace)  # noqa: S102 - the course's own notebook
+    for source in replacements.values():
+        exec(source, namespace)  # noqa: S102 - the course's own mutant
+    return namespace[name]
+
+
+def with_mutant(chapter: str, mutant: str) -> nbformat.NotebookNode:
+    """The release notebook with every answer filled in, the mutant's in place of the answer."""
+    nb = fill_answers(release_nb(chapter), source_nb(chapter))
+    replacements = mutants(chapter)[mutant]
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if grade_id in replacements:
+            cell.source = replacements[grade_id]
+    return nb
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def test_fingerprints_compare_shape_first_then_values_within_tolerance():
+    stored = diagnose.fingerprint(np.arange(6.0).reshape(2, 3) / 7)
+    assert diagnose.matches(stored, np.arange(6.0).reshape(2, 3) / 7 + 1e-12)
+    assert not diagnose.matches(stored, np.arange(6.0).reshape(3, 2) / 7)  # same numbers
+    assert not diagnose.matches(stored, np.arange(6.0).reshape(2, 3) / 7 + 1e-3)
+    big = np.linspace(0, 1, 1000)
+    assert len(diagnose.fingerprint(big)["values"]) <= diagnose.SAMPLES
+    assert diagnose.matches(diagnose.fingerprint(big), big.copy())
+    assert not diagnose.matches(diagnose.fingerprint(big), big[::-1])
+    nan = diagnose.fingerprint(np.array([np.nan, -np.inf]))
+    assert json.loads(json.dumps(nan)) == nan  # stored as JSON
+    assert diagnose.matches(nan, [np.nan, -np.inf]) and not diagnose.matches(nan, [np.nan, np.inf])
+    assert diagnose.matches(diagnose.fingerprint("B"), "B")
+    assert not diagnose.matches(diagnose.fingerprint("B"), "b")
+    assert not diagnose.matches(diagnose.fingerprint((1, 2)), [1, 2, 3])
+
+
+def test_a_wrong_return_type_names_the_expected_tuple():
+    error = failure(
+        checks.check_tuple, 0.5, 2, "attention(..., return_weights=True)", "(output, weights)"
+    )
+    assert "expected a tuple (output, weights), got float 0.5" in str(error)
+    error = failure(checks.check_tuple, np.zeros((2, 5)), 2, "f()", "(output [2, 5], w [2, 4])")
+    assert "got an array of shape (2, 5)" in str(error)
+    assert checks.check_tuple((1, 2), 2, "f()") == (1, 2)
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+def test_the_notebook_rendering_names_the_mistake():
+    """The d_k mutant's own function, called as the visible test calls it: the block the
+    notebook shows and ``str()`` (what nbgrader stores) both carry the line."""
+    attention = mutant_function(CH03, D_K, "attention")
+    rng = np.random.default_rng(31)  # the visible test's inputs
+    Q, K, V = rng.normal(size=(2, 3)), rng.normal(size=(4, 3)), rng.normal(size=(4, 5))
+    words = mutant_words(CH03)[D_K]
+    expected = np.zeros((2, 5)) + 1.0  # any wrong expectation: only the student's value matters
+    error = failure(checks.check_close, attention(Q, K, V), expected, "attention(Q, K, V)")
+    assert LINE.findall(str(error)) == [words]
+    rendered = "\n".join(error._render_traceback_())
+    assert re.search(rf"^\S*{re.escape(diagnose.PREFIX)}{re.escape(words)}\S*$", rendered, re.M)
+    # The same value under another check's label, or a value near none: no diagnosis.
+    assert "Likely mistake" not in str(
+        failure(checks.check_close, attention(Q, K, V), expected, "some other check")
+    )
+    assert "Likely mistake" not in str(
+        failure(checks.check_close, attention(Q, K, V) + 0.1, expected, "attention(Q, K, V)")
+    )
+
+
+def test_course_check_names_the_mistake(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    work = tmp_path / "work" / CH03
+    work.mkdir(parents=True)
+    nbformat.write(with_mutant(CH03, D_K), work / f"{CH03}.ipynb")
+    assert main(["check", "ch03", "--dir", str(tmp_path / "work")]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^\s*Likely mistake: " + re.escape(mutant_words(CH03)[D_K]) + "$", out, re.M)
+
+
+# --------------------------------------------------------------------------- hidden checks
+
+
+def test_hidden_diagnoses_stay_instructor_side():
+    hidden = (ROOT / "source" / CH03 / diagnose.HIDDEN_NAME).read_text(encoding="utf-8")
+    shown = (diagnose.DATA / f"{CH03}.json").read_text(encoding="utf-8")
+    hidden_only = set(json.loads(hidden)["checks"]) - set(json.loads(shown)["checks"])
+    assert "attention with a finite additive mask" in hidden_only
+    release = (ROOT / "release" / CH03 / f"{CH03}.ipynb").read_text(encoding="utf-8")
+    # A hidden check's label (and what the mistakes return there) is nowhere the student looks.
+    assert "finite additive mask" not in release and "finite additive mask" not in shown
+    assert not list((ROOT / "release").rglob(diagnose.HIDDEN_NAME))
+    assert diagnose.HIDDEN_NAME in (ROOT / "nbgrader_config.py").read_text(encoding="utf-8")
+
+
+def judged_messages(release_dir, nb) -> list[str]:
+    result = Judge(release_dir, GradingLimits()).run(nb, release_nb(CH03))
+    return [o.message for o in result.outcomes if not o.passed]
+
+
+def test_the_judge_names_the_mistake_behind_a_hidden_check(tmp_path):
+    """Grading feedback (messages the judge computes) names a mistake that only a hidden check
+    catches; a course directory without source/ (as the worker sees it) gives no diagnosis."""
+    nb = source_nb(CH03)  # as autograde hands it over: the hidden tests restored
+    replacements = mutants(CH03)[MINUS_INF_ONLY]
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        cell.source = replacements.get(grade_id, cell.source)
+    words = mutant_words(CH03)[MINUS_INF_ONLY]
+    messages = judged_messages(ROOT / "release" / CH03, nb)
+    assert messages and LINE.findall(messages[0]) == [words], messages
+    assert "finite additive mask" in messages[0]
+
+    bare = tmp_path / "release" / CH03
+    shutil.copytree(ROOT / "release" / CH03, bare)
+    messages = judged_messages(bare, nb)
+    assert messages and "finite additive mask" in messages[0]
+    assert "Likely mistake" not in messages[0]
+
+
+@pytest.mark.parametrize("chapter", WRITTEN)
+def test_shipped_diagnoses_hold_no_solution_or_hidden_test_line(chapter):
+    """course/data/diagnoses/ ships with the package: no line of a solution or hidden test (as
+    the release leak check defines them) may appear in it, as a label or as words."""
+    path = diagnose.DATA / f"{chapter}.json"
+    if not path.exists():
+        pytest.skip(f"{chapter} has no visible diagnoses")
+    table = json.loads(path.read_text(encoding="utf-8"))
+    shown = set(table["checks"])
+    shown |= {m for rows in table["checks"].values() for r in rows for m in r["mistakes"]}
+    text = "\n".join(shown)
+    secret = secret_lines(source_nb(chapter).cells, (SOLUTION, HIDDEN), min_len=20)
+    leaked = [line for line in secret if line in text]
+    assert not leaked, f"{path.name} shows solution or hidden-test lines: {leaked[:3]}"
