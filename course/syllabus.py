@@ -174,6 +174,8 @@ CHAPTERS: tuple[Chapter, ...] = (
             ("12.5", "Build"),
             ("12.6", "Capstone"),
             ("12.7", "Build"),
+            ("12.8", "Build"),
+            ("12.9", "Build"),
         ),
     ),
     Chapter(
