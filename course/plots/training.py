@@ -51,7 +51,7 @@ def val_curves_plot(
     the given order (markers at the evaluation steps), with an optional horizontal ``floor``."""
     if not curves:
         raise ValueError("curves is empty: give at least one {label: (steps, losses)}")
-    fig, (ax,) = new_figure(width=6.0)
+    fig, (ax,) = new_figure(width=7.5)
     for label, (steps, losses) in curves.items():
         s, loss = np.asarray(steps, dtype=float), np.asarray(losses, dtype=float)
         if s.shape != loss.shape:
@@ -62,6 +62,6 @@ def val_curves_plot(
     ax.set_xlabel("step")
     ax.set_ylabel("validation cross-entropy (nats/token)")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")  # beside the curves
     fig.tight_layout()
     return fig
