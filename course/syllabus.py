@@ -175,6 +175,8 @@ CHAPTERS: tuple[Chapter, ...] = (
             ("12.5", "Build"),
             ("12.6", "Capstone"),
             ("12.7", "Build"),
+            ("12.8", "Build"),
+            ("12.9", "Build"),
         ),
     ),
     Chapter(
@@ -309,6 +311,8 @@ CHAPTERS: tuple[Chapter, ...] = (
 # Exercises the course has beyond shared/SYLLABUS.md (added from what the source material covers
 # and the syllabus lacked); tests/test_syllabus.py leaves them out when it compares with the spec.
 BEYOND_SPECIFICATION: dict[str, str] = {
+    "12.8": "epochs and data repetition: batches over a fixed set of windows (issue 13)",
+    "12.9": "data augmentation: input noising for character-level text (issue 13)",
     "13.5": "PPO's clipped objective (issue 13)",
     "18.7": "the KV cache as a memory pool: admission, eviction, no over-commit (issue 13)",
 }

@@ -68,3 +68,22 @@ def test_live_training_figure_shows_what_was_recorded():
     plt.close(fig)
     with pytest.raises(ValueError, match="positive number of steps"):
         LiveTraining(0)
+
+
+def test_val_curves_plot_draws_one_line_per_run_in_order():
+    from course.plots.training import val_curves_plot
+
+    curves = {"1 epoch": ([10, 20], [1.2, 0.9]), "64 epochs": ([10, 20, 30], [1.1, 1.3, 1.6])}
+    fig = val_curves_plot(curves, title="t", floor=0.3)
+    (ax,) = fig.axes
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    assert list(lines[0].get_ydata()) == [1.2, 0.9] and list(lines[1].get_xdata()) == [10, 20, 30]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["1 epoch", "64 epochs", "entropy floor 0.300"]
+    assert ax.get_title() == "t" and ax.get_xlabel() == "step" and "nats" in ax.get_ylabel()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="2 steps but 1 losses"):
+        val_curves_plot({"bad": ([1, 2], [1.0])})
+    with pytest.raises(ValueError, match="empty"):
+        val_curves_plot({})

@@ -1,8 +1,9 @@
-"""Plots for ch12 (training a GPT): loss curves against steps, with the entropy floor."""
+"""Plots for ch12 (training a GPT): loss curves against steps, with the entropy floor; validation
+curves of several runs side by side."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -36,5 +37,31 @@ def loss_curves_plot(
     ax.set_ylabel("cross-entropy (nats/token)")
     ax.set_title(title)
     ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def val_curves_plot(
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float]]],
+    title: str = "Validation loss",
+    floor: float | None = None,
+    floor_label: str = "entropy floor",
+) -> Figure:
+    """One validation-loss curve per run: ``curves`` maps a label to ``(steps, losses)``, drawn in
+    the given order (markers at the evaluation steps), with an optional horizontal ``floor``."""
+    if not curves:
+        raise ValueError("curves is empty: give at least one {label: (steps, losses)}")
+    fig, (ax,) = new_figure(width=7.5)
+    for label, (steps, losses) in curves.items():
+        s, loss = np.asarray(steps, dtype=float), np.asarray(losses, dtype=float)
+        if s.shape != loss.shape:
+            raise ValueError(f"{label!r}: {s.size} steps but {loss.size} losses")
+        ax.plot(s, loss, marker="o", ms=3.5, lw=1.8, label=label)
+    if floor is not None:
+        ax.axhline(floor, color="black", ls="--", lw=1.0, label=f"{floor_label} {floor:.3f}")
+    ax.set_xlabel("step")
+    ax.set_ylabel("validation cross-entropy (nats/token)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")  # beside the curves
     fig.tight_layout()
     return fig

@@ -10,7 +10,7 @@ from tests.mutants import swap
 
 _swap = functools.partial(swap, "ch10_sampling")
 _GUARD = "int(np.flatnonzero(probs)[-1])"
-_TOP_K_ORDER = 'order = np.argsort(-logits, kind="stable")'
+_KTH = "kth = np.sort(logits)[-min(k, logits.size)]"
 _N_KEEP = "n_keep = min(int(np.sum(cum < p)) + 1, len(probs))"
 _PENALISE = "np.where(seen > 0, seen / penalty, seen * penalty)"
 _SAMPLE_BODY = (
@@ -24,13 +24,15 @@ _PANELS = (
     '    "T = 2": filtered_distribution(plot_logits, {}, None, None),'
 )
 
-TOP_K_TIES_KEEP_ALL = """
+TOP_K_EXACTLY_K = """
 def top_k_filter(logits, k):
     if k < 1:
         raise ValueError("k must be >= 1")
     logits = np.asarray(logits, dtype=float)
-    threshold = np.sort(logits)[::-1][min(k, len(logits)) - 1]
-    return softmax(np.where(logits >= threshold, logits, -np.inf))
+    order = np.argsort(-logits, kind="stable")
+    keep = np.zeros(logits.shape, dtype=bool)
+    keep[order[:k]] = True
+    return softmax(np.where(keep, logits, -np.inf))
 """
 
 PENALTY_PER_OCCURRENCE = """
@@ -95,18 +97,23 @@ MUTANTS = {
     "rounding guard returning the last index even if impossible": _swap(
         "ex_10_1_sample_temperature", _GUARD, "len(probs) - 1"
     ),
-    "top-k keeping every token tied at the k-th logit (k+1 on ties)": {
-        "ex_10_2_top_k": TOP_K_TIES_KEEP_ALL
+    "top-k keeping exactly k tokens on ties (the lowest indices), not every tied token": {
+        "ex_10_2_top_k": TOP_K_EXACTLY_K
     },
-    "top-k keeping the highest indices on ties": _swap(
-        "ex_10_2_top_k", _TOP_K_ORDER, 'order = np.argsort(logits, kind="stable")[::-1]'
+    "top-k comparing with > instead of >=, which drops the k-th token itself": _swap(
+        "ex_10_2_top_k", "keep = logits >= kth", "keep = logits > kth"
     ),
     "top-k without renormalising": _swap(
         "ex_10_2_top_k",
         "return softmax(np.where(keep, logits, -np.inf))",
         "return np.where(keep, softmax(logits), 0.0)",
     ),
-    "top-k keeping k+1 tokens": _swap("ex_10_2_top_k", "keep[order[:k]]", "keep[order[:k + 1]]"),
+    "top-k taking the k-th smallest logit (np.sort is ascending)": _swap(
+        "ex_10_2_top_k", _KTH, "kth = np.sort(logits)[min(k, logits.size) - 1]"
+    ),
+    "top-k keeping k+1 tokens": _swap(
+        "ex_10_2_top_k", _KTH, "kth = np.sort(logits)[-min(k + 1, logits.size)]"
+    ),
     "top-p with > instead of >= at the boundary": _swap(
         "ex_10_3_top_p", "np.sum(cum < p)", "np.sum(cum <= p)"
     ),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 
-from tests.mutants import swap
+from tests.mutants import swap, swaps
 
 _swap = functools.partial(swap, "ch12_training")
+_swaps = functools.partial(swaps, "ch12_training")
 
 
 MUTANTS = {
@@ -175,7 +176,100 @@ MUTANTS = {
     ),
     "generation uses numpy's global random state": _swap(
         "ex_12_7_generate",
-        "ids.append(int(rng.choice(len(probs), p=probs)))",
-        "ids.append(int(np.random.choice(len(probs), p=probs)))",
+        "next_id = int(rng.choice(len(probs), p=probs))",
+        "next_id = int(np.random.choice(len(probs), p=probs))",
     ),
+    "generation ignores eos_id": _swap(
+        "ex_12_7_generate", "        if next_id == eos_id:", "        if False:"
+    ),
+    "generation stops before emitting the EOS (the EOS is left out)": _swaps(
+        "ex_12_7_generate",
+        (
+            "        ids.append(next_id)\n        if next_id == eos_id:",
+            "        if next_id == eos_id:",
+        ),
+        ("            break\n", "            break\n        ids.append(next_id)\n"),
+    ),
+    "generation checks for EOS only when sampling, not when greedy": _swaps(
+        "ex_12_7_generate",
+        (
+            "        ids.append(next_id)\n        if next_id == eos_id:",
+            "        ids.append(next_id)\n        if temperature != 0 and next_id == eos_id:",
+        ),
+    ),
+    "generation tests `if eos_id and ...`, so EOS id 0 never stops it": _swap(
+        "ex_12_7_generate", "if next_id == eos_id:", "if eos_id and next_id == eos_id:"
+    ),
+    "generation checks the last id (prompt included) before drawing, so a prompt ending in EOS "
+    "generates nothing": _swaps(
+        "ex_12_7_generate",
+        (
+            "    for _ in range(n_new):\n",
+            "    for _ in range(n_new):\n        if ids[-1] == eos_id:\n            break\n",
+        ),
+        (
+            "        if next_id == eos_id:  # EOS is kept in the output, then generation stops\n"
+            "            break\n",
+            "",
+        ),
+    ),
+    "generation does not count the EOS in n_new (one token too many)": _swap(
+        "ex_12_7_generate",
+        "for _ in range(n_new):",
+        "for _ in range(n_new + (eos_id is not None)):",
+    ),
+    # 12.8 epoch-based batches
+    "epoch stream drawing random windows instead of a permutation": _swap(
+        "ex_12_8_epochs",
+        "queue = np.concatenate([queue, rng.permutation(n_windows)])",
+        "queue = np.concatenate([queue, rng.integers(0, n_windows, size=n_windows)])",
+    ),
+    "epoch stream reusing the first epoch's order every epoch": _swaps(
+        "ex_12_8_epochs",
+        (
+            "    queue = np.empty(0, dtype=int)\n",
+            "    queue = np.empty(0, dtype=int)\n    first = rng.permutation(n_windows)\n",
+        ),
+        ("rng.permutation(n_windows)])", "first])"),
+    ),
+    "epoch stream dropping the windows left at the end of an epoch": _swap(
+        "ex_12_8_epochs",
+        "queue = np.concatenate([queue, rng.permutation(n_windows)])",
+        "queue = rng.permutation(n_windows)",
+    ),
+    "epoch stream with overlapping windows (stride 1)": _swap(
+        "ex_12_8_epochs",
+        "starts = np.arange(n_windows) * block_size",
+        "starts = np.arange(n_windows)",
+    ),
+    "epoch stream over the whole text instead of the first n_windows windows": _swaps(
+        "ex_12_8_epochs",
+        ("starts = np.arange(n_windows) * block_size", "starts = np.arange(fit) * block_size"),
+        ("rng.permutation(n_windows)", "rng.permutation(fit)"),
+    ),
+    "epoch stream without the size check (last window's target past the end)": _swap(
+        "ex_12_8_epochs", "fit = (len(ids) - 1) // block_size", "fit = len(ids) // block_size"
+    ),
+    # 12.9 input noising
+    "noising modifies x in place": _swap(
+        "ex_12_9_noise",
+        "return np.where(r < p, u, x)",
+        "x[r < p] = u[r < p]\n    return x",
+    ),
+    "noising keeps with probability p instead of replacing": _swap(
+        "ex_12_9_noise", "np.where(r < p, u, x)", "np.where(r < 1 - p, u, x)"
+    ),
+    "noising draws the random ids before the coin flips": _swaps(
+        "ex_12_9_noise",
+        ("    r = rng.random(np.shape(x))\n", ""),
+        (
+            "    u = rng.integers(0, vocab_size, size=np.shape(x))\n",
+            "    u = rng.integers(0, vocab_size, size=np.shape(x))\n"
+            "    r = rng.random(np.shape(x))\n",
+        ),
+    ),
+    "noising never draws the last id (vocab_size - 1)": _swap(
+        "ex_12_9_noise", "rng.integers(0, vocab_size,", "rng.integers(0, vocab_size - 1,"
+    ),
+    "noising without validating p": _swap("ex_12_9_noise", "if not 0 <= p < 1:", "if False:"),
 }
