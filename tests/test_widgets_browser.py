@@ -86,12 +86,21 @@ def wait_for_new_image(box, old: str) -> str:
 
 @pytest.mark.parametrize("chapter", list(WIDGETS))
 def test_widgets_render_and_redraw(lab, shots, chapter):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     url, browser = lab
     page = browser.new_page(viewport={"width": 1300, "height": 950})
     page.set_default_timeout(60_000)
     try:
-        page.goto(f"{url}/lab/tree/{chapter}/{chapter}.ipynb")
+        # ?reset: a fresh workspace, so the notebooks of earlier tests do not reopen
+        page.goto(f"{url}/lab/tree/{chapter}/{chapter}.ipynb?reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell")
+        choose_kernel = page.locator(".jp-Dialog:has-text('Select Kernel') .jp-mod-accept")
+        try:
+            choose_kernel.wait_for(timeout=3000)
+            choose_kernel.click()
+        except PlaywrightTimeout:
+            pass
         run_all_and_wait(page)
         boxes = page.locator(BOX)
         expected = WIDGETS[chapter]
@@ -103,34 +112,52 @@ def test_widgets_render_and_redraw(lab, shots, chapter):
             box = boxes.nth(index)
             box.scroll_into_view_if_needed()
             sliders = box.locator(".widget-slider")
-            shown = [sliders.nth(i).locator("label").inner_text() for i in range(sliders.count())]
+            shown = [
+                sliders.nth(i).locator("label").text_content().strip()
+                for i in range(sliders.count())
+            ]
             assert shown == labels, f"{chapter} widget {index}: sliders {shown}"
             before = image_digest(box)
             box.screenshot(path=str(shots / f"{chapter}-{index}-start.png"))
             for i in range(sliders.count()):
                 slider = sliders.nth(i)
-                readout = slider.locator(".widget-readout").inner_text()
+                readout = slider.locator(".widget-readout").text_content()
                 handle = slider.locator(".noUi-handle")
                 handle.focus()
                 # down from the top of the range, up from anywhere else
                 key = "ArrowLeft" if _at_max(slider) else "ArrowRight"
                 page.keyboard.press(key)  # one step
                 after = wait_for_new_image(box, before)
-                moved = slider.locator(".widget-readout").inner_text()
+                moved = slider.locator(".widget-readout").text_content()
                 assert moved != readout, f"{chapter} widget {index}: {labels[i]} did not move"
                 assert after != before, (
                     f"{chapter} widget {index}: moving {labels[i]} from {readout} to {moved} "
                     "did not change the figure"
                 )
                 before = after
-                error = box.locator(".widget-html").inner_text()
+                error = box.locator(".widget-html").text_content()
                 assert not error.strip(), f"{chapter} widget {index}: {error}"
             box.screenshot(path=str(shots / f"{chapter}-{index}-moved.png"))
     except Exception:
         page.screenshot(path=str(shots / f"{chapter}-failure.png"), full_page=True)
         raise
     finally:
+        shut_down_kernels(page)
         page.close()
+
+
+def shut_down_kernels(page) -> None:
+    """End every kernel of the server (one notebook's kernel must not slow down the next)."""
+    page.evaluate(
+        """async () => {
+            const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || "";
+            const kernels = await (await fetch("/api/kernels")).json();
+            for (const k of kernels) {
+                await fetch(`/api/kernels/${k.id}`, {method: "DELETE",
+                    headers: {"X-XSRFToken": decodeURIComponent(xsrf)}});
+            }
+        }"""
+    )
 
 
 def _at_max(slider) -> bool:
