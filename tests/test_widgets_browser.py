@@ -102,6 +102,9 @@ def test_widgets_render_and_redraw(lab, shots, chapter):
         except PlaywrightTimeout:
             pass
         run_all_and_wait(page)
+        decline_news = page.get_by_role("button", name="No", exact=True)
+        if decline_news.count():  # JupyterLab's "get notified about news?" covers the outputs
+            decline_news.first.click()
         boxes = page.locator(BOX)
         expected = WIDGETS[chapter]
         page.wait_for_function(

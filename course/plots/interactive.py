@@ -46,7 +46,8 @@ class Slider:
     Integer ``min``, ``max``, ``step`` and ``value`` make an integer slider. ``log=True`` moves on a
     logarithmic scale (for temperatures, learning rates): ``step`` is then a step of log10 of the
     value, e.g. 0.05 is about 12% per step. ``label`` is the text before the slider (default: the
-    keyword's name).
+    keyword's name); ``readout`` the format of the number shown beside it (default ``.3g``; e.g.
+    ``.1e`` for small learning rates).
     """
 
     min: float
@@ -55,6 +56,7 @@ class Slider:
     step: float | None = None
     log: bool = False
     label: str | None = None
+    readout: str = ".3g"
 
     def __post_init__(self) -> None:
         if not self.min < self.max:
@@ -90,11 +92,22 @@ class Slider:
             lo, hi = math.log10(self.min), math.log10(self.max)
             step = (hi - lo) / 100 if self.step is None else self.step
             return widgets.FloatLogSlider(
-                value=self.value, base=10, min=lo, max=hi, step=step, readout_format=".3g", **common
+                value=self.value,
+                base=10,
+                min=lo,
+                max=hi,
+                step=step,
+                readout_format=self.readout,
+                **common,
             )
         step = (self.max - self.min) / 100 if self.step is None else self.step
         return widgets.FloatSlider(
-            value=self.value, min=self.min, max=self.max, step=step, readout_format=".3g", **common
+            value=self.value,
+            min=self.min,
+            max=self.max,
+            step=step,
+            readout_format=self.readout,
+            **common,
         )
 
 
