@@ -86,8 +86,6 @@ def wait_for_new_image(box, old: str) -> str:
 
 @pytest.mark.parametrize("chapter", list(WIDGETS))
 def test_widgets_render_and_redraw(lab, shots, chapter):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     url, browser = lab
     page = browser.new_page(viewport={"width": 1300, "height": 950})
     page.set_default_timeout(60_000)
@@ -95,12 +93,7 @@ def test_widgets_render_and_redraw(lab, shots, chapter):
         # ?reset: a fresh workspace, so the notebooks of earlier tests do not reopen
         page.goto(f"{url}/lab/tree/{chapter}/{chapter}.ipynb?reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell")
-        choose_kernel = page.locator(".jp-Dialog:has-text('Select Kernel') .jp-mod-accept")
-        try:
-            choose_kernel.wait_for(timeout=3000)
-            choose_kernel.click()
-        except PlaywrightTimeout:
-            pass
+        wait_for_kernel(page, f"{chapter}/{chapter}.ipynb")
         run_all_and_wait(page)
         decline_news = page.get_by_role("button", name="No", exact=True)
         if decline_news.count():  # JupyterLab's "get notified about news?" covers the outputs
@@ -147,6 +140,28 @@ def test_widgets_render_and_redraw(lab, shots, chapter):
     finally:
         shut_down_kernels(page)
         page.close()
+
+
+def wait_for_kernel(page, path: str) -> None:
+    """Until the notebook's kernel has started and is idle (Run All before that runs nothing);
+    accepts the kernel choice if JupyterLab asks for one."""
+    choose_kernel = page.locator(".jp-Dialog:has-text('Select Kernel') .jp-mod-accept")
+    for _ in range(240):
+        if choose_kernel.count():
+            choose_kernel.first.click()
+        ready = page.evaluate(
+            """async path => {
+                const sessions = await (await fetch("/api/sessions")).json();
+                return sessions.some(s => s.path === path && s.kernel
+                                     && s.kernel.execution_state === "idle");
+            }""",
+            path,
+        )
+        if ready:
+            page.wait_for_timeout(1000)
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the kernel of {path} did not start within two minutes")
 
 
 def shut_down_kernels(page) -> None:
