@@ -21,10 +21,8 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.error
@@ -34,27 +32,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.browser import (
+    CHROMIUM,
+    REQUIRED,
+    free_port,
+    jupyter_lab,
+    launch_chromium,
+    require_browser,
+    run_all_and_wait,
+)
 from tests.conftest import ROOT, release_nb, source_nb
 from tests.mutants.ch01_softmax import MUTANTS
 from tests.nbtools import HIDDEN, fill_answers, secret_lines, with_answers
 
 CHAPTER = "ch01_softmax"
-CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 VALIDATE = ".jp-Toolbar-item:has-text('Validate'), [data-command='nbgrader:validate']"
-REQUIRED = os.environ.get("COURSE_BROWSER_TESTS") == "required"
 
 # one xdist worker for both tests: they share the screenshot folder
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
-
-
-def missing_browser() -> str:
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (pip install -e '.[browser]')"
-    return ""
 
 
 def missing() -> str:
@@ -81,26 +76,6 @@ def require_machine() -> None:
         pytest.fail(f"COURSE_BROWSER_TESTS=required but {reason}")
     if reason:
         pytest.skip(reason)
-
-
-def free_port() -> int:
-    """A loopback port with the two after it free too (hub API and proxy API)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port > 60000:
-            continue
-        ok = True
-        for offset in (1, 2):
-            with socket.socket() as other:
-                try:
-                    other.bind(("127.0.0.1", port + offset))
-                except OSError:
-                    ok = False
-        if ok:
-            return port
-    raise RuntimeError("no free loopback port")
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -255,13 +230,9 @@ def shots(chromium):
 
 @pytest.fixture(scope="module")
 def chromium_browser(chromium):
-    """One headless Chromium for the module (Playwright's sync API allows one per thread)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    """One headless Chromium for the module."""
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Browser:
@@ -516,23 +487,6 @@ def submission_id(course: Path, student: str) -> str:
     return row[0]
 
 
-def run_all_and_wait(page) -> None:
-    """Run > Run All Cells, then wait until the run is over: it starts at the first code cell and
-    ends when no cell is running or queued (JupyterLab stops at the first cell that fails)."""
-    page.click("li.lm-MenuBar-item:has-text('Run')")
-    page.click(".lm-Menu-item:has-text('Run All Cells')")
-    prompts = "[...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
-    page.wait_for_function(
-        f"() => {{ const p = {prompts}; "
-        "return p.length > 0 && /\\[\\d+\\]/.test(p[0].textContent); }",
-        timeout=180_000,
-    )
-    page.wait_for_function(
-        f"() => !{prompts}.some(x => x.textContent.includes('*'))", timeout=180_000
-    )
-    page.wait_for_timeout(1000)
-
-
 def outputs(page) -> str:
     """Every cell output's text (textContent: cells scrolled out of view have no innerText)."""
     return page.evaluate(
@@ -542,11 +496,7 @@ def outputs(page) -> str:
 
 @pytest.fixture(scope="module")
 def chromium() -> None:
-    reason = missing_browser()
-    if reason and REQUIRED:
-        pytest.fail(f"COURSE_BROWSER_TESTS=required but {reason}")
-    if reason:
-        pytest.skip(reason)
+    require_browser()
 
 
 def test_self_study_lab(chromium_browser, shots):
@@ -557,60 +507,45 @@ def test_self_study_lab(chromium_browser, shots):
     work = base / "my-work"
     shutil.copytree(ROOT / "release" / CHAPTER, work / CHAPTER)
     nbformat.write(answers_for(1), work / CHAPTER / f"{CHAPTER}.ipynb")
-    port = free_port()
     env = dict(os.environ, JUPYTER_CONFIG_PATH=str(ROOT / "deploy" / "self-study"))
-    log = open(base / "lab.log", "w")  # noqa: SIM115
-    lab = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-            f"--notebook-dir={work}", "--ip=127.0.0.1", f"--port={port}",
-            "--IdentityProvider.token=", "--ServerApp.password=",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        page = chromium_browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
-        page.goto(f"{url}/lab/tree/{CHAPTER}/{CHAPTER}.ipynb")
-        page.wait_for_selector(".jp-Notebook .jp-Cell")
-        page.wait_for_timeout(2000)
-        page.screenshot(path=str(shots / "self-study-notebook.png"))
-        menubar = plain(page.inner_text(".lm-MenuBar"))
-        assert "Nbgrader" not in menubar, menubar
-        assert page.locator(VALIDATE).count() == 1
-        run_all_and_wait(page)
-        text = outputs(page)
-        assert "✓ passed" in text
-        failure = page.locator(".jp-OutputArea-output:has-text('Check failed')").first
-        failure.scroll_into_view_if_needed()
-        path = shots / "self-study-failure-in-notebook.png"
-        page.screenshot(path=str(path))
-        block = failure.text_content()
-        assert "expected:" in block and "got:" in block and "hint:" in block, block
-        assert "Traceback" not in block and "checks.py" not in block, block
-        page.keyboard.press("Control+s")
-        page.wait_for_timeout(1000)
-        page.click(VALIDATE)
-        dialog = page.wait_for_selector(".jp-Dialog-content", timeout=180_000)
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(shots / "self-study-validate.png"))
-        verdict = plain(dialog.inner_text())
-        assert "403" not in verdict and "Check failed" in verdict, verdict
-        page.close()
-        for route in ("formgrader", "assignments?course_id=transformers-from-scratch"):
-            with pytest.raises(urllib.error.HTTPError) as info:
-                urllib.request.urlopen(f"{url}/{route}", timeout=10)
-            assert info.value.code == 404, route  # the server extension is off too
+        with jupyter_lab(work, env) as url:
+            _self_study_checks(url, chromium_browser, shots)
     finally:
-        os.killpg(lab.pid, 15)
-        lab.wait(30)
-        log.close()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _self_study_checks(url: str, chromium_browser, shots: Path) -> None:
+    """The checks of test_self_study_lab against its running server at ``url``."""
+    page = chromium_browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(60_000)
+    page.goto(f"{url}/lab/tree/{CHAPTER}/{CHAPTER}.ipynb")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(shots / "self-study-notebook.png"))
+    menubar = plain(page.inner_text(".lm-MenuBar"))
+    assert "Nbgrader" not in menubar, menubar
+    assert page.locator(VALIDATE).count() == 1
+    run_all_and_wait(page)
+    text = outputs(page)
+    assert "✓ passed" in text
+    failure = page.locator(".jp-OutputArea-output:has-text('Check failed')").first
+    failure.scroll_into_view_if_needed()
+    path = shots / "self-study-failure-in-notebook.png"
+    page.screenshot(path=str(path))
+    block = failure.text_content()
+    assert "expected:" in block and "got:" in block and "hint:" in block, block
+    assert "Traceback" not in block and "checks.py" not in block, block
+    page.keyboard.press("Control+s")
+    page.wait_for_timeout(1000)
+    page.click(VALIDATE)
+    dialog = page.wait_for_selector(".jp-Dialog-content", timeout=180_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(shots / "self-study-validate.png"))
+    verdict = plain(dialog.inner_text())
+    assert "403" not in verdict and "Check failed" in verdict, verdict
+    page.close()
+    for route in ("formgrader", "assignments?course_id=transformers-from-scratch"):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(f"{url}/{route}", timeout=10)
+        assert info.value.code == 404, route  # the server extension is off too

@@ -16,12 +16,14 @@ def attention_heatmap(
     tokens: Sequence[str],
     head_names: Sequence[str] | None = None,
     annotate: bool = True,
+    title: str = "Attention weights (grey: masked, weight exactly 0)",
 ) -> Figure:
     """Heatmaps of attention weights, one panel per head.
 
     ``weights`` is ``[n_q, n_k]`` (one head) or ``[n_heads, n_q, n_k]``, as computed by the
     student's attention; row ``i`` is how query token ``i`` spreads its attention over the keys.
-    ``tokens`` labels both axes (self-attention: ``n_q == n_k == len(tokens)``).
+    ``tokens`` labels both axes (self-attention: ``n_q == n_k == len(tokens)``); ``title`` is the
+    figure's title.
     """
     w = np.asarray(weights, dtype=float)
     if w.ndim == 2:
@@ -63,5 +65,5 @@ def attention_heatmap(
                             color=color,
                         )
     fig.colorbar(image, ax=axes, shrink=0.8, label="attention weight")
-    fig.suptitle("Attention weights (grey: masked, weight exactly 0)")
+    fig.suptitle(title)
     return fig

@@ -73,3 +73,42 @@ def rope_offset_plot(offsets: Sequence[int], scores: Mapping[int, Sequence[float
     ax.legend()
     fig.tight_layout()
     return fig
+
+
+def rope_rotation_plot(trail: np.ndarray) -> Figure:
+    """Where RoPE has turned each pair of one vector, from position 0 up to position ``m``.
+
+    ``trail`` is ``[m + 1, d]``: row ``t`` is one vector rotated for position ``t`` (the student's
+    ``apply_rope`` of the same vector at positions ``0 .. m``). One panel per pair ``(2i, 2i + 1)``
+    draws the pair at position 0 (grey arrow), at ``m`` (coloured arrow), the path of its tip in
+    between, and the total angle turned (read from the path, so a pair may turn at most half a
+    turn per position, as RoPE's angles of at most 1 radian do).
+    """
+    trail = np.asarray(trail, dtype=float)
+    if trail.ndim != 2 or trail.shape[1] % 2 or trail.shape[0] == 0 or trail.shape[1] > 16:
+        raise ValueError(f"trail must be [positions, even d <= 16], got shape {trail.shape}")
+    n_pairs = trail.shape[1] // 2
+    m = trail.shape[0] - 1
+    radius = 1.15 * max(float(np.abs(trail).max()), 1e-12)
+    fig, axes = new_figure(ncols=n_pairs, width=2.6, height=3.0)
+    circle = np.linspace(0, 2 * np.pi, 200)
+    for i, ax in enumerate(axes):
+        xs, ys = trail[:, 2 * i], trail[:, 2 * i + 1]
+        turned = float(np.sum(np.diff(np.unwrap(np.arctan2(ys, xs))))) if m else 0.0
+        r0 = float(np.hypot(xs[0], ys[0]))
+        ax.plot(r0 * np.cos(circle), r0 * np.sin(circle), color="0.85", linewidth=1)
+        ax.plot(xs, ys, ".", color=f"C{i}", markersize=3, alpha=0.35)
+        grey = {"arrowstyle": "->", "color": "0.55"}
+        ax.annotate("", (xs[0], ys[0]), (0, 0), arrowprops=grey)
+        ax.annotate("", (xs[-1], ys[-1]), (0, 0), arrowprops={**grey, "color": f"C{i}", "lw": 2})
+        ax.set_xlim(-radius, radius)
+        ax.set_ylim(-radius, radius)
+        ax.set_aspect("equal")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"pair {i}: {turned:.3g} rad\n({turned / (2 * np.pi):.3g} turns)", fontsize=10)
+        ax.set_xlabel(f"dim {2 * i}")
+        ax.set_ylabel(f"dim {2 * i + 1}")
+    fig.suptitle(f"RoPE at position m = {m}: each pair turns by m·θ_i (grey arrow: m = 0)")
+    fig.tight_layout()
+    return fig
