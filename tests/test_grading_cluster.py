@@ -36,6 +36,7 @@ distributed = pytest.importorskip("distributed")
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("grading_cluster"),  # one LocalCluster and one class for the module
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:.*not in session.*"),
 ]
