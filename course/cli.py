@@ -260,13 +260,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
     chapter = find_chapter(args.chapter).name
     root = Path(args.course_dir).resolve() if args.course_dir else course_root()
     students = [s for s in (args.students or "").split(",") if s.strip()] or None
-    level = isolation()
-    if level == "rlimits":
-        print(
-            "warning: no namespace sandbox on this machine "
-            f"({why_unavailable('namespaces')}): student code runs with resource limits only. "
-            "Grade under a dedicated account or in a container (see the README).",
-        )
+    if args.cluster:
+        level = _cluster_isolation(args.cluster)
+    else:
+        level = isolation()
+        if level == "rlimits":
+            print(
+                "warning: no namespace sandbox on this machine "
+                f"({why_unavailable('namespaces')}): student code runs with resource limits "
+                "only. Grade under a dedicated account or in a container (see the README).",
+            )
     limits = GradingLimits(
         cell_timeout=args.cell_timeout,
         submission_timeout=args.timeout,
@@ -286,6 +289,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             limits=limits,
             feedback=not args.no_feedback,
+            cluster=args.cluster,
         )
     except BatchError as exc:
         raise UserError(str(exc)) from None
@@ -311,6 +315,37 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     print(f"class report: {page}")
     return 0
+
+
+def _cluster_isolation(address: str) -> str:
+    """The sandbox of each worker of the Dask cluster at ``address``, in one line (with a warning
+    for workers that have no namespace sandbox)."""
+    try:
+        from course.grading.cluster import worker_isolation
+    except ImportError as exc:
+        raise UserError(
+            f"--cluster needs Dask's distributed package ({exc}): pip install 'dask[distributed]'"
+        ) from None
+    try:
+        levels = worker_isolation(address)
+    except (OSError, TimeoutError) as exc:
+        raise UserError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    if not levels:
+        return f"no workers connected to {address} yet (each says its sandbox when it grades)"
+    weak = sorted(w for w, (level, _) in levels.items() if level == "rlimits")
+    if weak:
+        why = levels[weak[0]][1]
+        print(
+            f"warning: {len(weak)} of {len(levels)} workers have no namespace sandbox "
+            f"({', '.join(weak[:3])}{', ...' if len(weak) > 3 else ''}: {why}): student code "
+            "runs there with resource limits only. Run those workers under a dedicated account "
+            "or in a container (see the README)."
+        )
+    counts: dict[str, int] = {}
+    for level, _ in levels.values():
+        counts[level] = counts.get(level, 0) + 1
+    parts = [f"{level} on {n} worker{'s' if n > 1 else ''}" for level, n in sorted(counts.items())]
+    return ", ".join(parts) + f" of {address}"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -356,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-gb", type=float, default=4.0, help="memory limit per submission")
     p.add_argument("--no-feedback", action="store_true", help="skip generating feedback")
     p.add_argument("--course-dir", help="the nbgrader course directory (default: this checkout)")
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the judge on the workers of the Dask cluster whose scheduler is at ADDRESS "
+        "(e.g. tcp://10.0.0.5:8786); the gradebook and exports are still written here",
+    )
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser(

@@ -115,6 +115,10 @@ class JudgeExecute(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from course.grading import batch
 
+        if batch.CONTEXT is not None and batch.CONTEXT.replay is not None:
+            from course.grading.cluster import replay  # --cluster: the judge ran on a worker
+
+            return replay(batch.CONTEXT, nb, resources)
         if batch.CONTEXT is not None:
             return self._judge(batch.CONTEXT, nb, resources)
         with batch.standalone_context(self.config, resources) as context:

@@ -67,6 +67,8 @@ class WorkerContext:
     scratch: Path
     notes: list[str] = field(default_factory=list)
     _chapters: dict = field(default_factory=dict)
+    # ``--cluster``: where the judge's results from the cluster's workers wait to be replayed
+    replay: Path | None = None
 
     def chapter(self, chapter: str) -> tuple[Path, nbformat.NotebookNode, list[Path]]:
         """The chapter's release folder, its release notebook and what the worker must not see,
@@ -91,11 +93,14 @@ class Batch:
     isolation: str | None
     scratch: Path
     feedback: bool
+    replay: Path | None = None  # --cluster: see course.grading.cluster
 
     def worker_context(self, slot: int) -> WorkerContext:
-        return WorkerContext(
+        context = WorkerContext(
             self.course_dir, self.exchange_dir, self.limits, slot, self.isolation, self.scratch
         )
+        context.replay = self.replay
+        return context
 
 
 CONTEXT: WorkerContext | None = None
@@ -381,9 +386,15 @@ def grade_chapter(
     progress_stream: Any = None,
     exchange_dir: Path | None = None,
     isolation: str | None = None,
+    cluster: Any = None,
 ) -> dict[str, SubmissionResult]:
     """Grade every collected submission of ``chapter`` (or only ``students``); see the module
-    docstring. Returns one :class:`SubmissionResult` per student."""
+    docstring. Returns one :class:`SubmissionResult` per student.
+
+    ``cluster`` (a Dask scheduler address or a ``distributed.Client``) runs the judge of each
+    submission on the cluster's workers instead of here (:mod:`course.grading.cluster`); this
+    process still writes the gradebook, ``autograded/``, feedback and exports, with ``jobs``
+    processes."""
     from course.pipeline import exchange_root, load_config
 
     course_dir = Path(course_dir).resolve()
@@ -414,7 +425,12 @@ def grade_chapter(
     try:
         batch = Batch(course_dir, exchange_dir, chapter, limits, isolation, scratch, feedback)
         with write_ahead_log(course_dir / "gradebook.db"):
-            _run_pool(batch, available, max(1, jobs), flags, results, progress)
+            if cluster is not None and available:
+                from course.grading.cluster import grade_on_cluster
+
+                grade_on_cluster(cluster, batch, available, max(1, jobs), flags, results, progress)
+            else:
+                _run_pool(batch, available, max(1, jobs), flags, results, progress)
     finally:
         progress.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -481,15 +497,23 @@ def _run_pool(
     flags: dict[str, list[str]],
     results: dict[str, SubmissionResult],
     progress: Progress,
+    incoming: Any = None,
 ) -> None:
+    """Grade ``students`` in ``jobs`` worker processes. With ``incoming`` (``--cluster``), a
+    student is handed to a worker only once ``incoming()`` has returned it, as
+    ``(student, error, seconds)``: error '' means the judge's result is ready to replay, otherwise
+    the submission could not be graded (``seconds`` is added to its time either way)."""
     # fork: a worker starts in milliseconds with this process's imports, and needs no importable
     # __main__ (spawn re-imports it, which breaks under scripts and test runners)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    queue = list(students)
-    workers = [_Worker(ctx, batch, slot) for slot in range(min(jobs, len(queue)))]
+    queue = list(students) if incoming is None else []
+    pending = 0 if incoming is None else len(students)  # still to come from ``incoming``
+    remote_seconds: dict[str, float] = {}
+    workers = [_Worker(ctx, batch, slot) for slot in range(min(jobs, len(students)))]
 
     def finish(student: str, error: str, notes: list[str], seconds: float) -> None:
+        seconds += remote_seconds.pop(student, 0.0)
         reasons = list(flags.get(student, [])) + [str(n) for n in notes]
         try:
             result = _read_scores(batch.course_dir, batch.chapter, student, bool(reasons or error))
@@ -501,18 +525,29 @@ def _run_pool(
         progress.advance(result)
 
     while workers:
+        if pending:
+            for student, error, seconds in incoming():
+                pending -= 1
+                remote_seconds[student] = seconds
+                if error:
+                    finish(student, error, [], 0.0)
+                else:
+                    queue.append(student)
         for worker in list(workers):
             if worker.ready and worker.student is None:
                 if queue:
                     worker.student, worker.started = queue.pop(0), time.monotonic()
                     worker.conn.send(worker.student)
-                else:
+                elif not pending:
                     worker.conn.send(None)
                     worker.process.join(10)
                     workers.remove(worker)
         if not workers:
             break
-        ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers], timeout=5)
+        ready = wait(
+            [w.conn for w in workers] + [w.process.sentinel for w in workers],
+            timeout=0.2 if pending else 5,
+        )
         for worker in list(workers):
             message = None
             if worker.conn in ready:
@@ -543,5 +578,5 @@ def _run_pool(
                     finish(worker.student, reason, [], time.monotonic() - worker.started)
                 elif not worker.ready:
                     raise BatchError(f"a grading worker could not start ({reason})")
-                if queue:
+                if queue or pending:
                     workers.append(_Worker(ctx, batch, worker.slot))
