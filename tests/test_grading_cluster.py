@@ -28,8 +28,8 @@ from course.grading.judge import GradingLimits
 from course.grading.report import summary_table
 from tests import grading_tools
 from tests.conftest import ROOT, source_nb
+from tests.grading_tools import mutant_students
 from tests.nbtools import code_answer_ids, fill_answers, with_answers
-from tests.test_e2e_nbgrader import mutant_students
 from tests.threats import THREATS
 
 distributed = pytest.importorskip("distributed")
@@ -202,3 +202,34 @@ def test_cli_reaches_a_scheduler_and_says_when_it_cannot(tmp_path):
     )
     assert proc.returncode != 0
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stderr + proc.stdout
+
+
+def test_a_cluster_without_workers_reports_instead_of_waiting(tmp_path, monkeypatch):
+    """Workers that died and were never replaced (or a batch system that never starts them):
+    after NO_WORKERS_WAIT seconds without a worker, what is still waiting is reported as not
+    graded, naming the cluster and the reason, and the command ends."""
+    from distributed import Client, LocalCluster
+
+    from course.grading import cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "NO_WORKERS_WAIT", 2.0)
+    course = grading_tools.make_course(tmp_path, CHAPTER)
+    release = nbformat.read(course / "release" / CHAPTER / f"{CHAPTER}.ipynb", as_version=4)
+    grading_tools.submit(course, CHAPTER, "ada", fill_answers(release, source_nb(CHAPTER)))
+    with (
+        LocalCluster(n_workers=0, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        results = grade_chapter(
+            course,
+            CHAPTER,
+            jobs=1,
+            exchange_dir=tmp_path / "x",
+            cluster=client,
+            limits=LIMITS,
+            progress_stream=open(os.devnull, "w"),  # noqa: SIM115
+        )
+        address = cluster.scheduler_address
+    assert results["ada"].error == (
+        f"not graded on the cluster {address}: the cluster had no worker for 2 s"
+    )

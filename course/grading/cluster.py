@@ -55,6 +55,9 @@ from course.grading.judge import GradingLimits
 
 RETRIES = 2  # an exception in a task (not a dead worker): tries on other workers
 GRACE = 120.0  # seconds beyond the submission limit before a grading process is killed
+# seconds the cluster may have no worker at all before the submissions still waiting are reported
+# as not graded (workers that died and were not replaced; a batch system that never starts them)
+NO_WORKERS_WAIT = 1800.0
 SLOTS_DIR = "course-sandbox-slots"  # per machine: which sandbox slots (uids) are taken
 
 __all__ = ["grade_on_cluster", "grade_remote", "replay", "worker_isolation"]
@@ -234,6 +237,7 @@ def grade_on_cluster(
 
         if futures:
             threading.Thread(target=receive, daemon=True).start()
+            threading.Thread(target=_watch_workers, args=(client, futures), daemon=True).start()
 
         def incoming() -> list[tuple[str, str, float]]:
             items = []
@@ -250,6 +254,28 @@ def grade_on_cluster(
             client.close()
 
 
+def _watch_workers(client: Any, futures: list) -> None:
+    """Cancel what is still pending once the cluster has had no worker for
+    :data:`NO_WORKERS_WAIT` seconds: the scheduler would wait for ever, and each cancelled
+    submission is reported as not graded instead (``receive`` in :func:`grade_on_cluster`)."""
+    empty_since = None
+    while not all(f.done() for f in futures):
+        try:
+            workers = client.scheduler_info().get("workers", {})
+        except Exception:  # noqa: BLE001 - scheduler unreachable: as good as no worker
+            workers = {}
+        now = time.monotonic()
+        if workers:
+            empty_since = None
+        elif empty_since is None:
+            empty_since = now
+        elif now - empty_since >= NO_WORKERS_WAIT:
+            for future in futures:
+                future.cancel()
+            return
+        time.sleep(min(5.0, max(0.2, NO_WORKERS_WAIT / 10)))
+
+
 def _received(replay_dir: Path, student: str, value: Any, address: str) -> tuple[str, str, float]:
     """What the pool needs from one task's outcome: ``(student, error, seconds)``; a result to
     replay is written to ``replay_dir``."""
@@ -257,6 +283,8 @@ def _received(replay_dir: Path, student: str, value: Any, address: str) -> tuple
         name = type(value).__name__
         if name == "KilledWorker":
             why = "every Dask worker that tried to grade it died"
+        elif name in ("CancelledError", "FutureCancelledError"):
+            why = f"the cluster had no worker for {NO_WORKERS_WAIT:.0f} s"
         else:
             why = f"{name}: {' '.join(str(value).split())[:200]}"
         return student, f"not graded on the cluster {address}: {why}", 0.0
