@@ -70,24 +70,37 @@ class ReleaseBundle:
     chapter: str
     files: dict[str, bytes]  # path relative to release/<chapter> -> content
     digest: str
+    # the judge's fingerprints of known mistakes behind hidden checks (course.diagnose): kept in
+    # the worker's scratch, beside the release, where the student's process cannot read them
+    hidden_diagnoses: bytes = b""
 
     @classmethod
     def read(cls, release_dir: Path, chapter: str) -> ReleaseBundle:
+        from course.diagnose import HIDDEN_NAME
+
         files = {
             str(p.relative_to(release_dir)): p.read_bytes()
             for p in sorted(release_dir.rglob("*"))
             if p.is_file() and ".ipynb_checkpoints" not in p.parts
         }
+        hidden = release_dir.parent.parent / "source" / chapter / HIDDEN_NAME
+        diagnoses = hidden.read_bytes() if hidden.is_file() else b""
         digest = hashlib.sha256()
-        for name, data in files.items():
+        for name, data in [*files.items(), (HIDDEN_NAME, diagnoses)]:
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        return cls(chapter, files, digest.hexdigest())
+        return cls(chapter, files, digest.hexdigest(), diagnoses)
 
     def unpack(self, course_dir: Path) -> None:
+        from course.diagnose import HIDDEN_NAME
+
         for name, data in self.files.items():
             target = course_dir / "release" / self.chapter / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        if self.hidden_diagnoses:
+            target = course_dir / "source" / self.chapter / HIDDEN_NAME
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.hidden_diagnoses)
 
 
 @dataclass(frozen=True)
