@@ -26,7 +26,7 @@ os.environ.setdefault("COURSE_FAST", "1")
 
 from course import diagnose  # noqa: E402
 from course.execute import MISTAKE, exercise_of, run_in_process  # noqa: E402
-from scripts.make_diagnoses import pick_chapters  # noqa: E402
+from scripts.mutation_report import pick_chapters  # noqa: E402
 from tests.conftest import mutant_words, mutants, source_nb  # noqa: E402
 
 

@@ -28,20 +28,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("COURSE_FAST", "1")
 
 from course import diagnose  # noqa: E402
-from tests.conftest import WRITTEN, mutant_words, mutants, source_nb  # noqa: E402
-
-
-def pick_chapters(names: list[str]) -> list[str]:
-    if not names:
-        return list(WRITTEN)
-    chosen: list[str] = []
-    for name in names:
-        key = f"ch{int(name):02d}" if name.isdigit() else name
-        found = [c for c in WRITTEN if c == key or c.startswith(key + "_")]
-        if not found:
-            raise SystemExit(f"no chapter matches {name!r}; chapters: {', '.join(WRITTEN)}")
-        chosen += [c for c in found if c not in chosen]
-    return chosen
+from scripts.mutation_report import pick_chapters  # noqa: E402
+from tests.conftest import mutant_words, mutants, source_nb  # noqa: E402
 
 
 def make(chapter: str) -> tuple[int, int]:
