@@ -201,14 +201,7 @@ def check_scalar(
     the mistake behind each; an answer within the same tolerance of one of them is reported with
     that mistake instead of ``hint``.
     """
-    if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
-        _fail(
-            what,
-            f"expected a number, got {type(actual).__name__} {_show(actual)}",
-            hint,
-            value=actual,
-            exact=True,
-        )
+    _require_number(actual, what, hint)
     if not np.isfinite(actual) or abs(float(actual) - expected) > max(atol, rtol * abs(expected)):
         for value, mistake in (known or {}).items():
             if abs(float(actual) - value) <= max(atol, rtol * abs(value)):
@@ -225,6 +218,18 @@ def check_scalar(
         )
 
 
+def _require_number(actual: Any, what: str, hint: str) -> None:
+    """Fail unless ``actual`` is an int or float (numpy's included, bool excluded)."""
+    if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
+        _fail(
+            what,
+            f"expected a number, got {type(actual).__name__} {_show(actual)}",
+            hint,
+            value=actual,
+            exact=True,
+        )
+
+
 def check_count(
     actual: Any,
     expected: int,
@@ -238,14 +243,7 @@ def check_count(
     vector fails. ``known`` maps wrong answers a student plausibly gives to the mistake behind
     each; when the answer is one of them, the message names that mistake instead of ``hint``.
     """
-    if isinstance(actual, bool) or not isinstance(actual, (int, float, np.integer, np.floating)):
-        _fail(
-            what,
-            f"expected a number, got {type(actual).__name__} {_show(actual)}",
-            hint,
-            value=actual,
-            exact=True,
-        )
+    _require_number(actual, what, hint)
     if not np.isfinite(actual) or float(actual) != round(float(actual)):
         _fail(
             what,
