@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from course.grading import sandbox
+from course.grading import forkserver, sandbox
 from course.grading.sandbox import Limits
 from tests.conftest import ROOT
 
@@ -58,6 +58,17 @@ def attempt(action):
 """
 
 
+@pytest.fixture(params=["started", "forked"], autouse=True)
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every property holds for a worker started afresh (``sandbox.spawn``) and for one the fork
+    server forks (``forkserver.spawn``), which builds the same sandbox by itself."""
+    monkeypatch.setattr(sys.modules[__name__], "WAY", request.param)
+    return request.param
+
+
+WAY = "started"
+
+
 @pytest.fixture(params=sandbox.LEVELS)
 def level(request: pytest.FixtureRequest) -> str:
     why = sandbox.why_unavailable(request.param)
@@ -79,15 +90,17 @@ def start(level: str, batch: Path, code: str, *args: str, **options) -> sandbox.
     options.setdefault("hide", ())
     options["env"] = {"PYTHONPATH": PYTHONPATH, **options.get("env", {})}
     argv = [sys.executable, "-c", PRELUDE + textwrap.dedent(code), *args]
-    box = sandbox.spawn(
+    box = forkserver.spawn(
         argv,
         workdir=batch / "work",
         slot=SLOT,
         log_path=batch / "worker.log",
         level=level,
+        fork=WAY == "forked",
         **options,
     )
     assert box.isolation == level
+    assert isinstance(box.proc, forkserver.ForkedProcess) == (WAY == "forked")
     return box
 
 
@@ -118,17 +131,19 @@ def report_of_running(box: sandbox.Sandbox, batch: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def survivors(token: str) -> list[int]:
-    """The processes with ``token`` still running, killed here so a failing test leaves none."""
-    found = running_with(token)
+def survivors(token: str, batch: Path) -> list[int]:
+    """The processes of the worker still running, killed here so a failing test leaves none."""
+    found = running_with(token, batch)
     for pid in found:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     return found
 
 
-def running_with(token: str) -> list[int]:
-    """Live processes (zombies excluded) with ``token`` among their arguments."""
+def running_with(token: str, batch: Path) -> list[int]:
+    """Live processes (zombies excluded) with ``token`` among their arguments or working in
+    ``batch`` (a forked worker, and what it forks without exec, have the fork server's
+    arguments)."""
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
@@ -136,7 +151,11 @@ def running_with(token: str) -> list[int]:
             state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        if token.encode() in args and state not in "ZX":
+        try:
+            inside = Path(os.readlink(entry / "cwd")).is_relative_to(batch)
+        except OSError:
+            inside = False
+        if (token.encode() in args or inside) and state not in "ZX":
             found.append(int(entry.name))
     return found
 
@@ -289,7 +308,7 @@ def test_fork_bomb_is_contained_and_killed(level: str, batch: Path) -> None:
         seen = report_of_running(box, batch)
     finally:
         box.kill()
-        left = survivors(token)
+        left = survivors(token, batch)
     assert left == [], "fork bomb processes survived kill()"
     assert 0 < seen["forked"] < limits.processes, f"the fork bomb was not capped: {seen}"
 
@@ -346,11 +365,13 @@ def test_kill_leaves_nothing_running(level: str, batch: Path) -> None:
     box = start(level, batch, code, token)
     try:
         report_of_running(box, batch)
-        # the worker, its three children and the daemon
-        assert len(running_with(token)) == 5, "the worker's processes are not all running"
+        # the worker, its three children and the daemon (not the outer process that unshared)
+        outer = box.proc.pid if box.isolation != "rlimits" else None
+        seen = [pid for pid in running_with(token, batch) if pid != outer]
+        assert len(seen) == 5, "the worker's processes are not all running"
     finally:
         box.kill()
-        left = survivors(token)
+        left = survivors(token, batch)
     if box.isolation == "rlimits" and box.cgroup is None:
         assert len(left) <= 1, f"more than the daemon survived kill(): {left}"
     else:

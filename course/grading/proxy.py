@@ -309,7 +309,7 @@ class StudentProcess:
     # ----------------------------------------------------------- lifecycle
 
     def start(self) -> None:
-        from course.grading.sandbox import spawn
+        from course.grading.forkserver import spawn
 
         self.stop()
         self.generation += 1

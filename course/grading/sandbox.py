@@ -221,20 +221,65 @@ def spawn(
     ``level`` forces an isolation level (default: :func:`isolation`); a level this machine cannot
     provide raises RuntimeError saying why.
     """
-    if level is None:
-        level = isolation()
-    else:
-        _check_known(level)
-        why = _probe_results()[level]
-        if why is not None:
-            raise RuntimeError(
-                f"isolation level {level!r} is not available on this machine ({why}); "
-                f"available: {', '.join(available_levels())}"
-            )
+    level = resolve_level(level)
     return _start(level, argv, workdir, hide, slot, limits, pass_fds, env, log_path)
 
 
+def resolve_level(level: str | None) -> str:
+    """``level`` checked (default: :func:`isolation`); one this machine cannot provide raises
+    RuntimeError saying why."""
+    if level is None:
+        return isolation()
+    _check_known(level)
+    why = _probe_results()[level]
+    if why is not None:
+        raise RuntimeError(
+            f"isolation level {level!r} is not available on this machine ({why}); "
+            f"available: {', '.join(available_levels())}"
+        )
+    return level
+
+
 # --------------------------------------------------------------------------- starting
+
+
+@dataclass
+class Preparation:
+    """What the judge does before a worker starts, whichever way it starts: the workdir made (and
+    given to the sandbox uid), the hidden paths resolved, the pids cgroup created."""
+
+    level: str
+    workdir: Path
+    hidden: list[Path]
+    uid: int | None  # the sandbox uid under "namespaces+uid", else None
+    cgroup: Path | None
+
+    def discard(self) -> None:
+        """Undo what cannot outlive a worker that never started (the cgroup)."""
+        if self.cgroup is not None:
+            _remove_cgroup(self.cgroup)
+
+
+def prepare(
+    level: str, workdir: Path, hide: Sequence[Path], slot: int, limits: Limits
+) -> Preparation:
+    """Make ``workdir`` ready for a worker of ``slot`` at ``level`` (see :func:`spawn`)."""
+    workdir = Path(workdir).resolve()
+    workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    uid = None
+    if level == "namespaces+uid":
+        uid = sandbox_uid(slot)
+        _check_uid_unused(uid)
+        _check_reachable(workdir, uid)
+        _chown_tree(workdir, uid)
+        workdir.chmod(0o700)
+    hidden = _hidden_paths(hide, workdir) if level != "rlimits" else []
+    base = _pids_cgroup_base()
+    # One more task in the namespace levels: the process that unshares stays outside the
+    # namespace, and it is in the cgroup too.
+    max_tasks = limits.processes + (level != "rlimits")
+    cgroup = _new_cgroup(base, max_tasks) if base is not None else None
+    return Preparation(level, workdir, hidden, uid, cgroup)
 
 
 def _start(
@@ -248,23 +293,12 @@ def _start(
     env: dict[str, str] | None,
     log_path: Path | None,
 ) -> Sandbox:
-    workdir = Path(workdir).resolve()
-    workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if level == "namespaces+uid":
-        uid = sandbox_uid(slot)
-        _check_uid_unused(uid)
-        _check_reachable(workdir, uid)
-        _chown_tree(workdir, uid)
-        workdir.chmod(0o700)
+    ready = prepare(level, workdir, hide, slot, limits)
+    workdir = ready.workdir
     if level == "rlimits":
-        command, nproc = list(argv), _nproc_for_rlimits(limits)
+        command, nproc = list(argv), nproc_for_rlimits(limits)
     else:
-        hidden = _hidden_paths(hide, workdir)
-        command, nproc = _namespace_command(level, argv, workdir, hidden, slot, limits), None
-    base = _pids_cgroup_base()
-    # One more task in the namespace levels: unshare, outside the namespace, is in the cgroup too.
-    max_tasks = limits.processes + (level != "rlimits")
-    cgroup = _new_cgroup(base, max_tasks) if base is not None else None
+        command, nproc = _namespace_command(level, argv, workdir, ready.hidden, slot, limits), None
     stderr = open(log_path, "ab") if log_path is not None else subprocess.DEVNULL
     try:
         proc = subprocess.Popen(
@@ -273,22 +307,21 @@ def _start(
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             cwd=workdir,
-            env=_environment(workdir, env),
+            env=environment(workdir, env),
             pass_fds=tuple(pass_fds),
             start_new_session=True,
-            preexec_fn=_preexec(limits, nproc, cgroup),
+            preexec_fn=_preexec(limits, nproc, ready.cgroup),
         )
     except BaseException:
-        if cgroup is not None:
-            _remove_cgroup(cgroup)
+        ready.discard()
         raise
     finally:
         if log_path is not None:
             stderr.close()
-    return Sandbox(proc, level, cgroup)
+    return Sandbox(proc, level, ready.cgroup)
 
 
-def _environment(workdir: Path, extra: dict[str, str] | None) -> dict[str, str]:
+def environment(workdir: Path, extra: dict[str, str] | None) -> dict[str, str]:
     """The worker's whole environment: what Python and numpy need, nothing of the judge's."""
     env = {
         "PATH": os.environ.get("PATH", os.defpath),
@@ -313,6 +346,19 @@ def _preexec(limits: Limits, nproc: int | None, cgroup: Path | None) -> Callable
     namespace levels RLIMIT_NPROC must be set *inside* the user namespace (by ``prlimit`` in the
     setup script), because a user namespace created under a low RLIMIT_NPROC caps every process
     of its creator's uid."""
+    wanted = resource_limits(limits, nproc)
+    join = cgroup_joiner(cgroup) if cgroup is not None else None
+
+    def apply() -> None:
+        if join is not None:
+            join()
+        apply_limits(wanted)
+
+    return apply
+
+
+def resource_limits(limits: Limits, nproc: int | None) -> list[tuple[int, int]]:
+    """(RLIMIT_*, value) pairs for ``limits``; RLIMIT_NPROC only when ``nproc`` is given."""
     wanted = [
         (resource.RLIMIT_AS, limits.memory_bytes),
         (resource.RLIMIT_CPU, limits.cpu_seconds),
@@ -321,23 +367,21 @@ def _preexec(limits: Limits, nproc: int | None, cgroup: Path | None) -> Callable
     ]
     if nproc is not None:
         wanted.append((resource.RLIMIT_NPROC, nproc))
-
-    join = _cgroup_joiner(cgroup) if cgroup is not None else None
-
-    def apply() -> None:
-        if join is not None:
-            join()
-        for which, value in wanted:
-            _, hard = resource.getrlimit(which)
-            if hard != resource.RLIM_INFINITY:
-                value = min(value, hard)
-            resource.setrlimit(which, (value, value))
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-
-    return apply
+    return wanted
 
 
-def _nproc_for_rlimits(limits: Limits) -> int | None:
+def apply_limits(wanted: Sequence[tuple[int, int]]) -> None:
+    """Set each limit (lowered, never raised above the hard limit) and ignore SIGXFSZ; safe
+    between fork and exec."""
+    for which, value in wanted:
+        _, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def nproc_for_rlimits(limits: Limits) -> int | None:
     """RLIMIT_NPROC under ``"rlimits"``: the worker shares its uid with the judge and everything
     else the instructor runs, all of which count, so allow that many more; None (no limit) where
     they cannot be counted (no /proc). Root ignores the limit altogether: only a pids cgroup
@@ -386,10 +430,25 @@ def _namespace_command(
     return [*unshare, "--", tool["sh"], "-c", script, "sandbox-setup"]
 
 
+def forked_setup_command(workdir: Path, hidden: list[Path], limits: Limits) -> list[str]:
+    """``sh -c SETUP`` for a worker forked into fresh namespaces by a running process (the fork
+    server) rather than started by ``unshare``: the script first does what ``unshare
+    --propagation private --mount-proc`` does (run it inside the new PID namespace), and ends
+    with the filesystem view ready instead of starting the worker."""
+    tool = {name: _which(name) for name in _TOOLS}
+    script = _setup_script(tool, workdir, hidden, limits, None)
+    return [tool["sh"], "-c", script, "sandbox-setup"]
+
+
 def _setup_script(
-    tool: dict[str, str], workdir: Path, hidden: list[Path], limits: Limits, final: list[str]
+    tool: dict[str, str],
+    workdir: Path,
+    hidden: list[Path],
+    limits: Limits,
+    final: list[str] | None,
 ) -> str:
-    """The shell script run as root of the new namespaces, before the worker starts."""
+    """The shell script run as root of the new namespaces, before the worker starts: it ends by
+    replacing itself with ``final``, or (None) returns once the mounts are done."""
     q = shlex.quote
     mount, umount, mkdir, rmdir, ln = (
         q(tool[n]) for n in ("mount", "umount", "mkdir", "rmdir", "ln")
@@ -397,6 +456,10 @@ def _setup_script(
     w = q(str(workdir))
     keep = "/dev/.workdir"
     lines = ["set -e"]
+    if final is None:
+        lines.append(f"{mount} -n --make-rprivate /")
+        lines.append(f"{mount} -n --make-rprivate /proc")
+        lines.append(f"{mount} -n -t proc -o nosuid,noexec,nodev proc /proc")
 
     def read_only(path: str, *, hard: bool = True) -> None:
         cmd = f"{mount} -n -o remount,bind,ro {q(path)}"
@@ -461,9 +524,10 @@ def _setup_script(
     lines.append(f"{umount} -n {keep}")
     lines.append(f"{rmdir} {keep}")
     lines.append(f"{mount} -n -o remount,ro /dev")
-    lines.append(f"cd {w}")
-    lines.append("unset PWD OLDPWD")  # set by cd; not the judge's to pass on
-    lines.append("exec " + " ".join(q(arg) for arg in final))
+    if final is not None:
+        lines.append(f"cd {w}")
+        lines.append("unset PWD OLDPWD")  # set by cd; not the judge's to pass on
+        lines.append("exec " + " ".join(q(arg) for arg in final))
     return "\n".join(lines) + "\n"
 
 
@@ -580,7 +644,7 @@ def _pids_cgroup_base() -> Path | None:
         except OSError:
             continue
         try:
-            subprocess.run([_which("sh"), "-c", ":"], preexec_fn=_cgroup_joiner(group), check=True)
+            subprocess.run([_which("sh"), "-c", ":"], preexec_fn=cgroup_joiner(group), check=True)
             return base
         except (OSError, RuntimeError, subprocess.SubprocessError):
             continue
@@ -600,7 +664,7 @@ def _new_cgroup(base: Path, max_tasks: int) -> Path:
     return group
 
 
-def _cgroup_joiner(group: Path) -> Callable[[], None]:
+def cgroup_joiner(group: Path) -> Callable[[], None]:
     """A function that moves the calling process into ``group`` (safe in a preexec_fn)."""
     procs = str(group / "cgroup.procs")
 
