@@ -177,7 +177,8 @@ WORDS = {
         'np.searchsorted(..., side="left"), which counts c_i < r instead of c_i <= r'
     ),
     "inverse CDF without the rounding guard": (
-        "no guard for a cumulative sum that rounds to just below 1 (an index past the end)"
+        "no guard for a cumulative sum that rounds to just below 1 (an index past the last "
+        "possible token)"
     ),
     "temperature multiplied": "multiplying the logits by T instead of dividing by T",
     "rounding guard returning the last index even if impossible": (
