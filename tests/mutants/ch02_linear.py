@@ -240,3 +240,77 @@ MUTANTS = {
         )
     },
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "matmul with @": "using @ instead of explicit loops",
+    "matmul with np.dot in the inner loop": (
+        "np.dot for each entry instead of a loop over the shared dimension"
+    ),
+    "matmul overwriting instead of accumulating": (
+        "total = ... instead of total += ... in the inner loop (keeps only the last product)"
+    ),
+    "matmul without the shape check": "no ValueError when the inner dimensions differ",
+    "matmul error message without the shapes": "an error message that does not give both shapes",
+    "matmul checking A.shape[0] against B.shape[0]": (
+        "comparing A.shape[0] (A's rows) with B.shape[0] instead of A.shape[1] (A's columns)"
+    ),
+    "linear without the bias": "leaving out the bias b",
+    "linear flattening the leading axes": (
+        "flattening x's leading axes, so the result loses x's batch shape"
+    ),
+    "linear that cannot take b=None": "adding b even when b is None",
+    "linear for 2-D input only": ("a loop over the rows of x that works only when x is 2-D"),
+    "transpose by reshape": (
+        "reshaping to the swapped shape, which keeps the entries in their old order"
+    ),
+    "transpose with np.swapaxes": "np.swapaxes, which this exercise asks you not to use",
+    "transpose swapping the first two axes": "swapping the first two axes instead of the last two",
+    "transpose for 2-D only": "code that handles only 2-D arrays (no leading batch axes)",
+    "dW = dY^T x": "dY.T @ x instead of x.T @ dY (dW comes out transposed)",
+    "db averaged instead of summed": "averaging dY over the batch for db instead of summing",
+    "dx = dY W": "dY @ W instead of dY @ W.T for dx",
+    "db not reduced over the batch": "returning dY as db without summing over the batch axis",
+    "dW divided by the batch size": "dividing dW by the batch size",
+    "trace 2.5 answered A": (
+        "answer A: one MAC per output entry, forgetting that each entry is a whole dot product"
+    ),
+    "trace 2.5 answered D": "answer D: MACs and FLOPs swapped (one MAC is 2 FLOPs)",
+    "relu_backward passing gradient where x < 0": (
+        "passing dY through unchanged, also where X < 0"
+    ),
+    "relu_backward masking by the sign of dY": "masking by dY > 0 instead of X > 0",
+    "relu_backward with gradient 1 at x = 0": (
+        "letting the gradient through at X == 0 (X >= 0 instead of X > 0)"
+    ),
+    "relu_backward masked by x < 0": "keeping dY where X < 0 instead of where X > 0",
+    "relu modifying its input in place": "setting the negative entries to 0 in the caller's X",
+    "numerical gradient with forward differences": (
+        "the forward difference (f(x + eps) - f(x)) / eps instead of the central one"
+    ),
+    "numerical gradient dividing by eps": (
+        "dividing f(x + eps) - f(x - eps) by eps instead of 2 * eps"
+    ),
+    "numerical gradient modifying the caller's x": (
+        "nudging the caller's own x (np.asarray makes no copy) and not putting each entry back"
+    ),
+    "numerical gradient keeping int/float32 dtype": (
+        "keeping x's dtype instead of a float64 copy, so an integer x cannot hold x + eps"
+    ),
+    "numerical gradient ignoring eps": "a fixed step instead of the eps you were given",
+    "relative error without normalisation": ("||a - b|| without dividing by max(||a||, ||b||)"),
+    "relative error dividing by ||b|| only": "dividing by ||b|| instead of max(||a||, ||b||)",
+    "relative error broadcasting shapes": "no ValueError when a and b have different shapes",
+    "relative error as an elementwise max": (
+        "the largest elementwise relative difference instead of a ratio of norms"
+    ),
+    "relative error nan for two zero arrays": "nan instead of 0 when both arrays are all zeros",
+    "gradient check with loss sum(Y)": (
+        "numerical gradients of sum(linear(...)) instead of sum(dY * linear(...))"
+    ),
+    "gradient check transposing dW before comparing": "transposing dW before comparing it",
+    "gradient check that never computes numerical gradients": (
+        "comparing the analytic gradients with themselves instead of with numerical gradients"
+    ),
+    "linear delegating to course.reference": "calling course.reference instead of your own code",
+}

@@ -156,3 +156,72 @@ MUTANTS = {
         "ex_4_6_pre_ln_residual", _PRE_LN, "return x + F(layer_norm(x, gamma, beta))"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "layer_norm delegating to course.reference": (
+        "calling course.reference instead of your own code"
+    ),
+    "batched LayerNorm delegating to course.reference": (
+        "calling course.reference instead of your own code"
+    ),
+    "layer_norm with the sample variance (ddof=1)": (
+        "the sample variance (dividing by d - 1, ddof=1) instead of dividing by d"
+    ),
+    "layer_norm over the batch axis": (
+        "normalising over axis 0 (across tokens) instead of the last axis"
+    ),
+    "layer_norm with eps outside the square root": ("sqrt(var) + eps instead of sqrt(var + eps)"),
+    "layer_norm dividing by the variance, not the std": (
+        "dividing by the variance instead of its square root"
+    ),
+    "layer_norm adding beta before scaling by gamma": (
+        "gamma * (x_hat + beta) instead of gamma * x_hat + beta"
+    ),
+    "layer_norm ignoring the eps argument": "a fixed eps instead of the eps you were given",
+    "rms_norm subtracting the mean": "subtracting the mean first (RMSNorm does not centre x)",
+    "rms_norm with eps outside the square root": (
+        "sqrt(mean(x**2)) + eps instead of sqrt(mean(x**2) + eps)"
+    ),
+    "rms_norm with a sum of squares": "the sum of squares instead of their mean",
+    "rms_norm over the whole array": (
+        "one mean of squares over the whole array instead of one per row (axis=-1)"
+    ),
+    "rms_norm dividing by the standard deviation": (
+        "dividing by the standard deviation (np.var) instead of the root mean square"
+    ),
+    "batched LayerNorm over the batch axis": (
+        "normalising over the batch axis instead of each token's last axis"
+    ),
+    "batched LayerNorm over (seq, d)": (
+        "normalising over (seq, d) together instead of each token on its own"
+    ),
+    "batched LayerNorm without shape checks": (
+        "no shape checks at all (x not 3-D, gamma or beta of the wrong shape)"
+    ),
+    "batched LayerNorm checking gamma only": "checking gamma's shape but not beta's",
+    "batched LayerNorm dropping eps": (
+        "not passing eps on to layer_norm (its default is used instead)"
+    ),
+    "debug: fix keeps the sum": "the fixed line still sums the squared deviations",
+    "debug: fix divides by d - 1": "the fixed line divides by d - 1 instead of d",
+    "debug: wrong line number": "pointing at the line after the buggy one",
+    "debug: shrink factor d instead of sqrt(d)": (
+        "shrink factor: how much too large var is, instead of how much too small the output is"
+    ),
+    "debug: shrink factor inverted": ("shrink factor upside down (buggy output / correct output)"),
+    "pre-norm trace answered A": "answer A",
+    "pre-norm trace answered D": "answer D",
+    "pre_ln_residual as post-norm": "post-norm LN(x + F(x)) instead of x + F(LN(x))",
+    "pre_ln_residual adding LN(x) as the skip": (
+        "adding the normalised LN(x) on the skip path instead of the raw x"
+    ),
+    "pre_ln_residual applying F to raw x": "x + LN(F(x)) instead of x + F(LN(x))",
+    "pre_ln_residual without the residual": "returning F(LN(x)) without adding x",
+    "pre_ln_residual ignoring gamma and beta": (
+        "normalising with gamma = 1 and beta = 0 instead of the gamma and beta you were given"
+    ),
+    "pre_ln_residual dropping eps": (
+        "not passing eps on to layer_norm (its default is used instead)"
+    ),
+}

@@ -188,3 +188,74 @@ MUTANTS = {
     ),
     "wavelengths without 2 pi": _swap("ex_5_8_wavelengths", "2 * np.pi * 10000.0", "10000.0"),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "sinusoidal_pe with sin and cos swapped": "cos in the even columns and sin in the odd ones",
+    "sinusoidal_pe with exponent i/d": "10000^(-i/d) instead of 10000^(-2i/d) for pair i",
+    "sinusoidal_pe with a positive exponent": "10000^(+2i/d) instead of 10000^(-2i/d)",
+    "sinusoidal_pe with base 1000": "base 1000 instead of 10000",
+    "sinusoidal_pe dividing by d - 2": "dividing the exponent by d_model - 2 instead of d_model",
+    "sinusoidal_pe with sines then cosines (halves)": (
+        "sines in the first half of the columns and cosines in the second, instead of "
+        "alternating columns"
+    ),
+    "sinusoidal_pe without the odd-d check": "no ValueError for an odd d_model",
+    "pe_dot as cosine similarity": (
+        "dividing by the two norms (cosine similarity) instead of the plain dot product"
+    ),
+    "pe_dot with a fixed 1024-row table": (
+        "a fixed table of 1024 rows instead of one long enough for both positions"
+    ),
+    "pe_dot over the sine dimensions only": "only the sine (even) columns instead of all of them",
+    "pe_dot returning the elementwise product": (
+        "returning the elementwise product instead of its sum"
+    ),
+    "add_positions modifying emb in place": "adding pe into the caller's emb in place (+=)",
+    "add_positions without checks": (
+        "no ValueError when pe's width differs from emb's or the sequence is longer than pe"
+    ),
+    "add_positions without the d check": "no ValueError when pe's width differs from emb's",
+    "add_positions using the last rows of pe": "the last seq rows of pe instead of the first",
+    "add_positions taking the batch axis as seq": (
+        "taking emb.shape[0] as the sequence length (for a 3-D emb it is the batch)"
+    ),
+    "raw-index trace answered C": "answer C",
+    "raw-index trace answered A": "answer A",
+    "shift_rotation transposed (shifts by -k)": "the transposed rotation, which shifts by -k",
+    "shift_rotation with exponent i/d": "10000^(-i/d) instead of 10000^(-2i/d) for pair i",
+    "shift_rotation with a symmetric block": (
+        "the same sign on both off-diagonal entries of a block (not a rotation)"
+    ),
+    "shift_rotation with one angle for all pairs": (
+        "rotating every pair by k instead of by k times that pair's frequency"
+    ),
+    "RoPE rotating (i, i + d/2) instead of adjacent pairs": (
+        "pairing column i with i + d/2 instead of adjacent columns (2i, 2i + 1)"
+    ),
+    "RoPE with the wrong rotation sign": (
+        "rotating by minus the angle (sin terms with the wrong sign)"
+    ),
+    "RoPE with exponent i/d": "base^(-i/d) instead of base^(-2i/d) for pair i",
+    "RoPE ignoring positions (uses 0..seq-1)": (
+        "positions 0..seq-1 instead of the positions you were given"
+    ),
+    "RoPE ignoring base": "10000 instead of the base you were given",
+    "RoPE with one-based positions": "counting positions from 1 (positions + 1)",
+    "RoPE modifying x in place": "writing the rotated values into the caller's x",
+    "learned lookup letting negative positions wrap": (
+        "no IndexError of your own, so a negative position wraps around to the end of the table"
+    ),
+    "learned lookup clamping to the last row": (
+        "clamping positions past the table to its last row instead of raising IndexError"
+    ),
+    "far score with unrotated vectors": "score_far from q_57 and k_57 without applying RoPE",
+    "scores with the positions swapped": (
+        "rotating the query to the key's position and the key to the query's"
+    ),
+    "learned table believed to extrapolate": 'marking "learned" as defined beyond T',
+    "sinusoidal chosen for long context": 'choosing "sinusoidal" for pe_choice',
+    "wavelengths with exponent i/d": "10000^(i/64) instead of 10000^(2i/64) for pair i",
+    "wavelengths as frequencies": "the frequencies omega_i instead of the wavelengths",
+    "wavelengths without 2 pi": "leaving out the factor 2 pi",
+}

@@ -176,3 +176,70 @@ MUTANTS = {
         "if pair is None or sum(1 for p in zip(ids, ids[1:]) if p == pair) < 2:",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "encode: merges applied in reverse order": (
+        "applying the merges in reverse instead of in the order they were learned"
+    ),
+    "encode: merges applied sorted by pair": (
+        "applying the merges sorted by pair instead of in the order they were learned"
+    ),
+    "encode: overlapping replacement ('aaa' -> [aa, aa])": (
+        "moving on by one position after a merge instead of two, so overlapping pairs both merge"
+    ),
+    "encode: scanning right to left": (
+        "scanning right to left, so 'aaa' becomes [a, aa] instead of [aa, a]"
+    ),
+    "encode: only the first occurrence of each pair": (
+        "merging only the first occurrence of each pair"
+    ),
+    "encode: modifies the input list in place": (
+        "merging inside the caller's list instead of a copy"
+    ),
+    "decode: joining tokens with spaces": "joining the tokens' bytes with spaces",
+    "decode: decoding each token separately": (
+        "decoding each token on its own, which breaks a character split across tokens"
+    ),
+    "decode: strict UTF-8 (raises on invalid bytes)": (
+        'decoding without errors="replace", so invalid bytes raise'
+    ),
+    "decode: errors='ignore' drops invalid bytes": (
+        'errors="ignore", which drops invalid bytes instead of replacing them'
+    ),
+    "pair: ties broken by last occurrence": (
+        "a tie going to the pair that appears last instead of first"
+    ),
+    "pair: ties broken by smallest pair": (
+        "a tie going to the smallest pair instead of the one that appears first"
+    ),
+    "pair: non-overlapping counts": (
+        "not counting overlapping pairs (('a', 'a') occurs twice in 'aaa')"
+    ),
+    "pair: no None for short input": "an error instead of None for fewer than 2 tokens",
+    "vocab trace answered A": (
+        "answer A: one merge per vocabulary entry, forgetting the byte tokens"
+    ),
+    "vocab trace answered C": "answer C",
+    "vocab trace answered D": "answer D",
+    "ids: `if unk_id:` treats 0 as missing": (
+        "`if unk_id:`, which treats unk_id=0 as if none was given"
+    ),
+    "ids: unknown tokens dropped": (
+        "leaving unknown tokens out instead of raising KeyError when unk_id is None"
+    ),
+    "ids: ValueError instead of KeyError": "ValueError instead of KeyError for an unknown token",
+    "ids: bare KeyError without a message": "a KeyError that does not name the unknown token",
+    "train: one merge too few": "learning n_merges - 1 merges instead of n_merges",
+    "train: new ids start at 255": "numbering new tokens from 255 (a byte's id) instead of 256",
+    "train: on code points instead of bytes": (
+        "training on Unicode code points (ord) instead of the text's UTF-8 bytes"
+    ),
+    "train: never applies the merges to the sequence": (
+        "never merging the chosen pair in the sequence, so later counts see the old tokens"
+    ),
+    "train: vocab joins parts with a space": "joining the two parts' bytes with a space in vocab",
+    "train: stops when the best count is 1": (
+        "stopping when the best pair occurs only once instead of merging on"
+    ),
+}

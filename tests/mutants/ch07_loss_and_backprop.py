@@ -167,3 +167,72 @@ MUTANTS = {
         "ex_7_8_loss_curve", _LOSS_CURVE, "ce_on_grid = -np.log2(p_grid)"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "dataset: targets not shifted": "targets equal to the inputs instead of shifted by one token",
+    "dataset: drops the last window": "one window too few (the last window is missing)",
+    "dataset: non-overlapping windows (stride C)": (
+        "windows that start every context_len tokens instead of at every position"
+    ),
+    "dataset: inputs and targets swapped": (
+        "returning (targets, inputs) instead of (inputs, targets)"
+    ),
+    "dataset: no ValueError when too short": (
+        "no ValueError when there are too few tokens for one window"
+    ),
+    "dataset: float token ids": "float arrays instead of integer (np.int64) token ids",
+    "CE as -log(softmax) (inf for very negative logits)": (
+        "-log(softmax(logits)[target]), which gives inf when the probability underflows to 0"
+    ),
+    "CE with a clamped probability": (
+        "-log of a probability clamped at 1e-12 instead of log-sum-exp minus the target logit"
+    ),
+    "CE without max subtraction": "log(sum(exp(z))) without subtracting the max (overflows)",
+    "CE with the wrong sign": "z[target] - log_sum_exp (the loss with the wrong sign)",
+    "CE forgetting to add the max back": (
+        "subtracting the max inside the exp but not adding it back outside the log"
+    ),
+    "batch CE: sum instead of mean": "summing the per-example losses instead of averaging them",
+    "batch CE: one max for the whole batch": (
+        "one max for the whole batch instead of each row's max (underflows for some rows)"
+    ),
+    "batch CE: z[:, targets] fancy indexing": (
+        "z[:, targets], which picks every target in every row, instead of z[np.arange(B), targets]"
+    ),
+    "batch CE: divided by B * V": "dividing the summed loss by B * V instead of by B",
+    "grad: missing the -1": "softmax(logits) without subtracting 1 at the target",
+    "grad: batch version not divided by B (mean vs sum)": (
+        "not dividing the batch gradient by B (the loss is a mean over the batch)"
+    ),
+    "grad: one-hot at the argmax": "subtracting 1 at the largest logit instead of at the target",
+    "grad: sign flipped": "one_hot - softmax instead of softmax - one_hot (the sign flipped)",
+    "grad: modifies the logits in place": "overwriting the caller's logits array in place",
+    "perplexity as exp of the sum": (
+        "exp of the summed cross-entropy instead of the mean over positions"
+    ),
+    "perplexity in base 2": "2 ** loss instead of exp(loss) (the loss is in nats)",
+    "perplexity as the mean of per-token exp": (
+        "the mean of exp(loss) per token instead of exp of the mean loss"
+    ),
+    "perplexity without flattening [B, T, V]": (
+        "passing [B, T, V] logits on without flattening them to [B * T, V]"
+    ),
+    "gradient trace answered B": "answer B",
+    "gradient trace answered C": "answer C",
+    "gradient trace answered D": "answer D",
+    "backprop: missing the factor 2": "dL/dy = (y - t) without the factor 2",
+    "backprop: (t - y) sign": "dL/dy = 2 (t - y) instead of 2 (y - t)",
+    "backprop: no output ReLU mask": "not masking dz by the output ReLU (z > 0)",
+    "backprop: no hidden ReLU mask": "not masking du by the hidden ReLU (u > 0)",
+    "backprop: dw2 from pre-activations u": (
+        "dw2 = dz * u (before the ReLU) instead of dz * a (after it)"
+    ),
+    "backprop: dw1 transposed (outer(x, du))": (
+        "np.outer(x, du) instead of np.outer(du, x) (dw1 comes out transposed)"
+    ),
+    "backprop: hidden mask from w2 sign": "masking du by w2 > 0 instead of u > 0",
+    "backprop: modifies params in place": "changing the params dict you were given",
+    "loss curve: log p instead of -log p": "log p instead of -log p (the loss comes out negative)",
+    "loss curve: bits instead of nats": "-log2 p (bits) instead of the natural log (nats)",
+}

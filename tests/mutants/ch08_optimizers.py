@@ -128,3 +128,59 @@ MUTANTS = {
     "clipping in place": {"ex_8_7_clip": CLIP_IN_PLACE},
     "plot data with a diverging SGD rate": {"ex_8_8_curves": CURVES_SGD_LR_TOO_BIG},
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "adam without bias correction": (
+        "updating with m and v instead of the bias-corrected m_hat and v_hat"
+    ),
+    "adam bias correction with t starting at 0": (
+        "bias correction with t + 1 instead of t (t already starts at 1)"
+    ),
+    "adam with eps inside the sqrt": "sqrt(v_hat + eps) instead of sqrt(v_hat) + eps",
+    "adam updating its inputs in place": "updating the caller's params, m and v in place",
+    "adam returning bias-corrected moments as state": (
+        "returning m_hat and v_hat as the new state instead of m and v"
+    ),
+    "adam accepting t = 0": "no ValueError for t < 1 (the step counter starts at 1)",
+    "minimize feeding the loss x**2 as the gradient": (
+        "passing the loss x**2 as the gradient instead of its derivative 2x"
+    ),
+    "minimize ignoring lr": "a fixed learning rate instead of the lr you were given",
+    "minimize without x0 in the trajectory": "a path that leaves out the starting point x0",
+    "minimize resetting m and v every step": (
+        "starting every step from m = v = 0 instead of carrying m and v forward"
+    ),
+    "sgd in place": "updating the caller's params in place (-=) instead of returning a new array",
+    "sgd stepping uphill": "params + lr * grads instead of params - lr * grads",
+    "bias trace answered A": "answer A: m_1 before the bias correction",
+    "bias trace answered D": "answer D",
+    "debug: eps inside the sqrt": "the fix puts eps inside the square root",
+    "debug: nan_to_num instead of eps": (
+        "hiding the nan with np.nan_to_num instead of adding eps to the denominator"
+    ),
+    "debug: wrong line number": "pointing at the line before the buggy one",
+    "cosine that does not reach min_lr at total": (
+        "progress = (step - warmup) / total instead of / (total - warmup) (min_lr is not "
+        "reached at total)"
+    ),
+    "cosine decaying to 0 then floored": (
+        "a cosine from max_lr down to 0, cut off at min_lr, instead of one from max_lr to min_lr"
+    ),
+    "warm-up off by one": "max_lr * (step + 1) / warmup instead of max_lr * step / warmup",
+    "schedule without the floor after total": "not returning min_lr for steps past total",
+    "per-array instead of global clipping": (
+        "clipping each array by its own norm instead of all of them by the global norm"
+    ),
+    "clipping returning the post-clip norm": (
+        "returning the norm after clipping instead of before"
+    ),
+    "clipping that also scales small gradients up": (
+        "scaling by max_norm / total_norm even when the norm is already below max_norm"
+    ),
+    "clipping in place": "scaling the caller's gradient arrays in place instead of copies",
+    "plot data with a diverging SGD rate": (
+        "settings other than those given (SGD at lr = 0.1, which diverges; schedule only to "
+        "s = 999)"
+    ),
+}

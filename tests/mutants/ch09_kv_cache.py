@@ -120,3 +120,52 @@ MUTANTS = {
         "ex_9_6_uncached", _LAST_ROW, "forward_fn(ids[-8:])[-1]"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "cache returning views of its storage": (
+        "keys/values that return the cache's own storage (a slice is a view), not a copy"
+    ),
+    "cache storing the caller's arrays without copying": (
+        "storing the caller's k and v arrays themselves (np.asarray makes no copy)"
+    ),
+    "cache length counting append calls": (
+        "counting append calls instead of tokens (a block of n tokens counts as 1)"
+    ),
+    "cache without width checks": (
+        "no ValueError when k and v hold different numbers of tokens or a width changes"
+    ),
+    "cached attention scaling by d instead of sqrt(d)": (
+        "dividing the scores by d_k instead of sqrt(d_k)"
+    ),
+    "cached attention without scaling": "not dividing the scores by sqrt(d_k)",
+    "cached attention scaling by sqrt(n)": (
+        "dividing the scores by sqrt(n), the number of cached tokens, instead of sqrt(d_k)"
+    ),
+    "cached attention with an unstable softmax": (
+        "exp(scores) without subtracting the max (overflows for large scores)"
+    ),
+    "KV bytes in GB instead of GiB": "dividing by 1e9 (GB) instead of 2**30 (GiB)",
+    "KV cache counting only keys": "counting only the keys (the cache holds K and V)",
+    "KV cache in fp32": "4 bytes per number (fp32) instead of 2 (fp16)",
+    "generation feeding the logit instead of the argmax token": (
+        "feeding the logit value back into the model instead of the argmax token id"
+    ),
+    "generation with a new cache every step": (
+        "a new empty cache at every step instead of the one the prompt filled"
+    ),
+    "generation returning the prompt too": "returning the prompt along with the new tokens",
+    "generation feeding only the last prompt token": (
+        "putting only the last prompt token through step_fn instead of every prompt token"
+    ),
+    "generation returning numpy ints": "numpy integers instead of Python ints (int(...))",
+    "savings trace answered B (n/2)": "answer B (about n/2)",
+    "savings trace answered D (n^2)": "answer D (about n^2)",
+    "uncached reading the first row": "the first row of the logits instead of the last",
+    "uncached feeding only the last token": (
+        "running forward_fn on the last token only instead of the whole sequence"
+    ),
+    "uncached with a sliding window of 8": (
+        "running forward_fn on the last 8 tokens instead of the whole sequence"
+    ),
+}

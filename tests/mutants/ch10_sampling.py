@@ -170,3 +170,69 @@ MUTANTS = {
         "ex_10_8_panels", _PANELS.format(0.5, 2.0), _PANELS.format(2.0, 0.5)
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "inverse CDF with side='left'": (
+        'np.searchsorted(..., side="left"), which counts c_i < r instead of c_i <= r'
+    ),
+    "inverse CDF without the rounding guard": (
+        "no guard for a cumulative sum that rounds to just below 1 (an index past the last "
+        "possible token)"
+    ),
+    "temperature multiplied": "multiplying the logits by T instead of dividing by T",
+    "rounding guard returning the last index even if impossible": (
+        "a rounding guard that returns the last index even when its probability is 0"
+    ),
+    "top-k keeping exactly k tokens on ties (the lowest indices), not every tied token": (
+        "keeping exactly k tokens on ties instead of every token tied with the k-th largest"
+    ),
+    "top-k comparing with > instead of >=, which drops the k-th token itself": (
+        "logits > kth instead of >=, which drops the k-th largest token itself"
+    ),
+    "top-k without renormalising": (
+        "zeroing the other probabilities without renormalising the ones you keep"
+    ),
+    "top-k taking the k-th smallest logit (np.sort is ascending)": (
+        "the k-th smallest logit as the threshold instead of the k-th largest "
+        "(np.sort is ascending)"
+    ),
+    "top-k keeping k+1 tokens": "keeping k + 1 tokens instead of k",
+    "top-p with > instead of >= at the boundary": (
+        "adding tokens until the total is above p instead of until it reaches p"
+    ),
+    "top-p dropping the token that crosses p": ("dropping the token that brings the total up to p"),
+    "top-p accumulating in index order": (
+        "adding up probabilities in index order instead of from the most likely token down"
+    ),
+    "top-p without validating p": "no ValueError for p outside (0, 1]",
+    "penalty dividing negative logits": (
+        "dividing negative logits by the penalty too (which raises them)"
+    ),
+    "penalty applied once per occurrence": (
+        "penalising a token once per occurrence instead of once"
+    ),
+    "penalty modifying the logits in place": "changing the caller's logits in place",
+    "penalty subtracting log(penalty)": (
+        "subtracting log(penalty) instead of dividing positive and multiplying negative logits"
+    ),
+    "candidates trace answered B (> convention)": (
+        "answer B: top-p adding tokens until the total is above p instead of reaching it"
+    ),
+    "candidates trace answered C": "answer C",
+    "temperature applied after filtering": (
+        "applying the temperature after top-k and top-p instead of before"
+    ),
+    "top-p before top-k": "applying top-p before top-k instead of after it",
+    "top-p on the logits, forgetting top-k": ("top-p on the unfiltered logits, which undoes top-k"),
+    "sample ignoring the filters": "sampling from softmax(logits / T) without top-k and top-p",
+    "greedy taking the last index on ties": "the last index on ties instead of the first",
+    "total variation without the 1/2": "the sum of absolute differences without the factor 1/2",
+    "empirical distribution ignoring the filters": (
+        "sampling from softmax(logits / T) without top-k and top-p"
+    ),
+    "empirical distribution returning counts": (
+        "returning counts instead of frequencies (counts / n_samples)"
+    ),
+    "panels with the temperatures swapped": "the T = 0.5 and T = 2 panels swapped",
+}
