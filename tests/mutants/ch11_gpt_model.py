@@ -227,3 +227,109 @@ MUTANTS = {
         "gap = float(np.max(np.abs(cached[-1] - logits[-1])))",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+_DELEGATES = "calling the course's reference code (course.reference) instead of your own"
+WORDS = {
+    "post-LN block (LayerNorm after the residual add)": (
+        "LayerNorm after each residual add (post-LN) instead of on the branch input: "
+        "x + attention(ln_1(x))"
+    ),
+    "exact erf GELU instead of GPT-2's tanh approximation": (
+        "the exact erf GELU instead of gelu (GPT-2's tanh approximation)"
+    ),
+    "ReLU instead of GELU": "ReLU instead of GELU in the MLP",
+    "scores scaled by sqrt(d_model) instead of sqrt(d_head)": (
+        "dividing the scores by sqrt(d_model) instead of sqrt(d_head)"
+    ),
+    "scores not scaled": "not dividing the scores by sqrt(d_head)",
+    "no causal mask": "never applying the causal mask",
+    "mask includes the diagonal (k=0)": "masking the diagonal too (k=0): a token cannot see itself",
+    "mask applied by zeroing probabilities without renormalising": (
+        "zeroing the future weights after the softmax, so the rows no longer sum to 1"
+    ),
+    "heads split as reshape(H, T, dh)": "a plain reshape to (H, T, dh) without the transpose",
+    "heads merged without transposing back": (
+        "merging the heads with a plain reshape, without transposing back to (T, H, dh) first"
+    ),
+    "missing attention residual": (
+        "x = attention(...) instead of x = x + attention(...) (the residual add is missing)"
+    ),
+    "attention ignores the value bias": "leaving out the value bias b_v",
+    "Block.forward delegates to the course's reference code": _DELEGATES,
+    "no position embeddings": "leaving out the position embeddings wpe",
+    "positions indexed by token id": (
+        "indexing wpe by the token ids instead of by the positions 0..T-1"
+    ),
+    "no final LayerNorm": "skipping the final LayerNorm before the head",
+    "head hard-wired to wte.T (ignores w_head)": (
+        "multiplying by wte.T instead of calling self.head (GPT's head is w_head)"
+    ),
+    "GPT.forward delegates to the course's reference code": _DELEGATES,
+    "causal flag not passed to the blocks": "not passing causal on to the blocks",
+    "tied by copying wte.T at construction time": (
+        "storing a copy of wte.T in w_head instead of using wte itself"
+    ),
+    "tied head but the separate head is still stored": (
+        "keeping the separate w_head array in the tied model"
+    ),
+    "count without biases": "leaving out the biases",
+    "count the head even when tied": "counting the head's d*V even when it is tied",
+    "count without the final LayerNorm": "leaving out the final LayerNorm (2d)",
+    "count with one LayerNorm per block": "one LayerNorm per block instead of two",
+    "count by building the model": (
+        "building the model and counting its arrays instead of computing from the shapes"
+    ),
+    "encoder_forward keeps the causal mask": (
+        "keeping the causal mask in the encoder (the blocks need causal=False)"
+    ),
+    "encoder_forward returns logits": (
+        "returning logits (through the head) instead of the hidden states"
+    ),
+    "attention_pattern always reads block 0's input": (
+        "not running the blocks before `layer`, so every layer sees the embeddings"
+    ),
+    "attention_pattern without ln_1": ("passing x to attention_probs without the block's ln_1"),
+    "encoder_forward delegates to the course's reference code": _DELEGATES,
+    "c_attn split as k, q, v": "splitting c_attn's columns as k, q, v instead of q, k, v",
+    "c_proj transposed as if it were nn.Linear": (
+        "transposing attn.c_proj.weight (GPT-2's Conv1D weights are already [in, out])"
+    ),
+    "attention biases not loaded": "not loading the attention biases (attn.c_attn.bias)",
+    "LayerNorm weight and bias swapped": (
+        "loading ln_1.weight into the bias and ln_1.bias into the gain"
+    ),
+    "no shape check (numpy reshapes silently)": (
+        "no ValueError when a checkpoint array has the wrong shape"
+    ),
+    "error message does not name the parameter": (
+        "an error message that does not name the parameter"
+    ),
+    "untied head left random": (
+        "leaving an untied model's w_head random instead of copying wte.T into it"
+    ),
+    "every cached step uses position 0": "adding wpe[0] at every step instead of wpe[pos]",
+    "cached step attends only to the newest key": (
+        "attending only to the newest key and value instead of the whole cache"
+    ),
+    "generation feeds back the logit instead of the token id": (
+        "feeding back the largest logit's value instead of its index (argmax)"
+    ),
+    "generation off by one position": "giving each generated token a position one too far",
+    "no length check in generation": (
+        "no ValueError when the prompt plus n_new tokens exceed block_size"
+    ),
+    "check_model without the causal check": (
+        "not checking the causal mask: a model whose future tokens leak passes"
+    ),
+    "check_model without the cache check": (
+        "not comparing the cached logits with the recomputed ones"
+    ),
+    "check_model without the divisibility check": (
+        "not checking that d_model is divisible by n_heads"
+    ),
+    "check_model without the shape check": "not checking the shape of the logits",
+    "check_model compares only the last cached position": (
+        "comparing only the last position's cached logits instead of every position's"
+    ),
+}

@@ -273,3 +273,140 @@ MUTANTS = {
     ),
     "noising without validating p": _swap("ex_12_9_noise", "if not 0 <= p < 1:", "if False:"),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "linear: db summed over the first axis only": (
+        "summing db over the first axis only instead of over every axis but the last"
+    ),
+    "linear: dw from the un-flattened batch (last batch row only)": (
+        "computing dw from the last batch element only instead of flattening all leading axes"
+    ),
+    "layernorm: variance treated as a constant": (
+        "treating the variance as a constant (no xhat * mean(ghat * xhat) term)"
+    ),
+    "layernorm: mean treated as a constant": (
+        "treating the mean as a constant (no mean(ghat) subtracted)"
+    ),
+    "layernorm: dg without xhat": "dg as the sum of dout, without multiplying by xhat",
+    "gelu: product rule forgotten": (
+        "only the 0.5 (1 + tanh u) term: the product rule's 0.5 x (1 - tanh^2 u) u' is missing"
+    ),
+    "gelu: derivative of the cubic term missing": (
+        "u' without the derivative of the cubic term (the 3 * 0.044715 x^2 part)"
+    ),
+    "attention: 1/sqrt(d_head) forgotten in the backward pass": (
+        "not multiplying dscores by 1/sqrt(d_head) in the backward pass"
+    ),
+    "attention: softmax backward without the row-sum term": (
+        "softmax backward as P * dP, without subtracting P * rowsum(P * dP)"
+    ),
+    "attention: dk not transposed": "dk = dscores @ qh instead of dscores transposed @ qh",
+    "embedding: dwte[ids] += dout loses repeated tokens": (
+        "dwte[ids] += dout, which keeps one update per repeated token (np.add.at adds them all)"
+    ),
+    "embedding: dwpe is the mean over the batch": (
+        "averaging dwpe over the batch instead of summing"
+    ),
+    "cross-entropy gradient not divided by N": (
+        "not dividing the gradient by the number of targets"
+    ),
+    "cross-entropy gradient missing the -1": (
+        "softmax(logits) without subtracting 1 at each target"
+    ),
+    "targets not shifted": "y equal to x instead of x shifted by one token",
+    "window starts never reach the last window": (
+        "starts drawn below len(ids) - block_size - 1, so the last window is never drawn"
+    ),
+    "no gradient clipping": "computing the clipped gradients but updating with the unclipped ones",
+    "schedule off by one step": "lr_schedule(step + 1, ...) instead of lr_schedule(step, ...)",
+    "constant learning rate": "a constant learning rate (max_lr) instead of lr_schedule",
+    "new generator for every batch": (
+        "a new generator for every batch instead of one rng made from the seed"
+    ),
+    "callback missing after the last step": (
+        "no callback after the last step when steps is not a multiple of eval_every"
+    ),
+    "norm recorded after clipping": "recording the norm after clipping instead of before",
+    "evaluate ignores from_pos": "scoring every position, ignoring from_pos",
+    "evaluate averages batch means without weights": (
+        "averaging the chunks' means without weighting them by their number of tokens"
+    ),
+    "evaluate drops the last window that fits": (
+        "stopping one window early: the last window that fits is left out"
+    ),
+    "overfitting measured on the wrong split": (
+        "measuring tiny_val_loss on training text instead of val_ids"
+    ),
+    "bigram entropy of the joint instead of the conditional": (
+        "dividing the counts by the grand total instead of by each row's total (the joint "
+        "instead of the conditional)"
+    ),
+    "tied bigram: only the output path of dE": (
+        "only the output path of dE (dlogits.T @ H), without dH @ W.T"
+    ),
+    "tied bigram: only the input path of dE": (
+        "only the input path of dE (dH @ W.T), without dlogits.T @ H"
+    ),
+    "tied bigram: W initialised before E": (
+        "drawing W before E from the generator (the order changes the initial values)"
+    ),
+    "capstone evaluated on the training text": ("evaluating on training text instead of val_ids"),
+    "generation without cropping the context": (
+        "not cropping the context to the last block_size tokens"
+    ),
+    "generation ignores top_k and top_p": "not passing top_k and top_p to filter_probs",
+    "generation samples from the first position's logits": (
+        "sampling from the first position's logits instead of the last"
+    ),
+    "generation uses numpy's global random state": (
+        "np.random.choice (numpy's global generator) instead of the rng made from seed"
+    ),
+    "generation ignores eos_id": "not stopping when eos_id is drawn",
+    "generation stops before emitting the EOS (the EOS is left out)": (
+        "stopping at EOS without putting it in the output"
+    ),
+    "generation checks for EOS only when sampling, not when greedy": (
+        "stopping at EOS only when sampling, not when temperature=0"
+    ),
+    "generation tests `if eos_id and ...`, so EOS id 0 never stops it": (
+        "`if eos_id and ...`, so an EOS id of 0 never stops generation"
+    ),
+    "generation checks the last id (prompt included) before drawing, so a prompt ending in EOS "
+    "generates nothing": (
+        "checking the last id (the prompt's included) before drawing, so a prompt that ends in "
+        "EOS generates nothing"
+    ),
+    "generation does not count the EOS in n_new (one token too many)": (
+        "drawing one token more than n_new when eos_id is given"
+    ),
+    "epoch stream drawing random windows instead of a permutation": (
+        "drawing random windows (with repeats) instead of a permutation of all of them"
+    ),
+    "epoch stream reusing the first epoch's order every epoch": (
+        "the same order every epoch instead of a new permutation"
+    ),
+    "epoch stream dropping the windows left at the end of an epoch": (
+        "dropping the windows still queued at the end of an epoch"
+    ),
+    "epoch stream with overlapping windows (stride 1)": (
+        "window starts 0, 1, 2, ... (stride 1) instead of multiples of block_size"
+    ),
+    "epoch stream over the whole text instead of the first n_windows windows": (
+        "every window that fits instead of only the first n_windows"
+    ),
+    "epoch stream without the size check (last window's target past the end)": (
+        "len(ids) // block_size windows, so the last window's target can run past the end"
+    ),
+    "noising modifies x in place": "changing x in place instead of returning a copy",
+    "noising keeps with probability p instead of replacing": (
+        "replacing with probability 1 - p instead of p"
+    ),
+    "noising draws the random ids before the coin flips": (
+        "drawing the random ids before the coin flips (the draw order changes the result)"
+    ),
+    "noising never draws the last id (vocab_size - 1)": (
+        "rng.integers(0, vocab_size - 1), which never draws vocab_size - 1"
+    ),
+    "noising without validating p": "no ValueError for p outside [0, 1)",
+}

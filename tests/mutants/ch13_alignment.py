@@ -150,3 +150,97 @@ MUTANTS = {
         _PPO, "return -d_objective * mask / n_tokens", "return -d_objective / n_tokens"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "RLHF stages answered C (no KL)": "answer C",
+    "RLHF stages answered D": "answer D",
+    "preference loss as -log(sigmoid)": (
+        "-log(1 / (1 + exp(-m))) computed directly, which overflows for large negative margins"
+    ),
+    "preference loss with clipped margins": (
+        "clipping the margin to [-30, 30], which caps the loss at about 30"
+    ),
+    "preference loss with the sign swapped": (
+        "log(1 + exp(m)) instead of log(1 + exp(-m)) (the margin's sign swapped)"
+    ),
+    "preference loss averaged over pairs": (
+        "averaging into one number instead of returning one loss per pair"
+    ),
+    "gradient using sigmoid(m)": "sigmoid(m) instead of sigmoid(-m) in the gradient",
+    "gradient with the sign swapped": (
+        "the gradient's signs swapped (+ for r_chosen, - for r_rejected)"
+    ),
+    "gradient with a naive sigmoid (overflow)": (
+        "1 / (1 + exp(m)), which overflows for large margins"
+    ),
+    "reward model gradient summed, not averaged": (
+        "summing the gradient over the pairs instead of averaging (the loss is a mean)"
+    ),
+    "reward model gradient missing the rejected term": (
+        "leaving out the rejected answers' term X_rejected.T @ g_r"
+    ),
+    "reward model trained by gradient ascent": (
+        "w + lr * grad (gradient ascent) instead of w - lr * grad"
+    ),
+    "reward model from a random init": "starting from random weights instead of w = 0",
+    "reward model recording the loss after the step": (
+        "recording the loss after each update instead of before it"
+    ),
+    "accuracy counting ties as wins": ">= instead of > (ties counted as correct)",
+    "KL with p and q swapped": "computing KL(q || p) instead of KL(p || q)",
+    "KL without the zero convention": (
+        "p * log(p / q) without the rule 0 log 0 = 0 (nan where p is 0)"
+    ),
+    "KL in bits": "log2 (bits) instead of the natural log (nats)",
+    "KL summed over every axis": "summing over every axis instead of only the last one",
+    "KL with an epsilon fudge": (
+        "adding 1e-12 to p and q, which gives a finite number where KL is infinite"
+    ),
+    "KL without the p weighting": "summing log(p) - log(q) without weighting by p",
+    "PPO: the clipped term alone, without the min": (
+        "returning the clipped term alone, without the min with the unclipped one"
+    ),
+    "PPO: max instead of min (an optimistic bound)": "np.maximum instead of np.minimum",
+    "PPO: ratio taken as the log-probability difference, without exp": (
+        "logp_new - logp_old as the ratio, without the exp"
+    ),
+    "PPO: ratio inverted (old over new)": "exp(logp_old - logp_new) (old over new) as the ratio",
+    "PPO: clip range 1 +- eps applied to the advantage instead of the ratio": (
+        "clipping the advantages instead of the ratio"
+    ),
+    "PPO: advantage factored out of the min (ignores the sign of A)": (
+        "min(ratio, clip(ratio)) * A, which ignores the sign of A"
+    ),
+    "PPO: only the upper clip 1 + eps, whatever the sign of A": (
+        "min(ratio, 1 + eps) * A: only the upper clip, whatever the sign of A"
+    ),
+    "PPO: eps ignored (always 0.2)": "clipping to [0.8, 1.2] whatever eps is",
+    "PPO loss returns the objective (sign error: maximised instead of minimised)": (
+        "returning the mean objective instead of minus it"
+    ),
+    "PPO loss averaged over padding too (mean over every position)": (
+        "dividing by every position, padding included, instead of by the number of masked-in tokens"
+    ),
+    "PPO loss as the mean of per-answer means (wrong axis)": (
+        "averaging each answer's mean instead of averaging over all the selected tokens"
+    ),
+    "PPO loss ignores the mask": "averaging over every token, ignoring the mask",
+    "PPO loss returns nan for an empty mask instead of raising": (
+        "returning nan for an all-zero mask instead of raising ValueError"
+    ),
+    "PPO gradient flows through the clipped term too (no zero where clipped)": (
+        "a gradient of ratio * A everywhere, also where the clipped term is the min (it is 0 there)"
+    ),
+    "PPO gradient zeroed wherever the ratio leaves the band, whatever the sign of A": (
+        "zeroing the gradient wherever the ratio is outside [1 - eps, 1 + eps], whatever the "
+        "sign of A"
+    ),
+    "PPO gradient taken with respect to the ratio (A instead of rho A)": (
+        "the derivative with respect to the ratio (A) instead of the log-probability (ratio * A)"
+    ),
+    "PPO gradient of the objective, not of the loss (sign)": (
+        "the gradient of the objective instead of the loss (the sign is flipped)"
+    ),
+    "PPO gradient ignores the mask": "not multiplying the gradient by the mask",
+}

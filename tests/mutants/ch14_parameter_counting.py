@@ -99,3 +99,58 @@ MUTANTS = {
         " + outside",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "GPT-2 exact count forgetting the biases": (
+        "leaving out the biases of the linear layers (3d + d + 4d + d per block)"
+    ),
+    "GPT-2 counted with an untied head": "counting the tied LM head as a second V*d matrix",
+    "GPT-2 rule without positions and final LN": (
+        "leaving the position table (T*d) and the final LayerNorm (2d) out of the rule of thumb"
+    ),
+    "LLaMA-7B with a tied head": "counting V*d once, as if LLaMA's head were tied to the embedding",
+    "LLaMA-7B MLP with two matrices": "two d x d_ff matrices in the SwiGLU MLP instead of three",
+    "LLaMA-7B with a 4d GELU MLP": (
+        "12d^2 per block (a two-matrix 4d MLP) instead of 4d^2 + 3*d*d_ff for SwiGLU"
+    ),
+    "layer share answered A": "answer A",
+    "layer share answered D": "answer D",
+    "1B design: rounded to 16 layers, widest option": (
+        "a round number of layers (16) instead of solving 12*L*d^2 = 1e9; and configuration B"
+    ),
+    "1B design: deepest option": "configuration D (the deepest and narrowest)",
+    "param_count with an untied head": "counting the tied head as a second V*d",
+    "param_count without the norm gains": (
+        "leaving out the norm gains (two per block and the final one)"
+    ),
+    "param_count with a one-matrix FFN": (
+        "one FFN matrix (4d^2) per block instead of two (d x 4d and 4d x d)"
+    ),
+    "param_count returning a float": "returning a float instead of an int",
+    "param_count without the final norm": "leaving out the final norm's gain (d)",
+    "debug: wrong line number": "pointing at the line after the buggy one",
+    "debug: head never counted, even untied": ("head = 0 for an untied head too"),
+    "debug: percent of the buggy total": ("dividing by the buggy total instead of the correct one"),
+    "Mixtral with 4d^2 attention": (
+        "4d^2 attention as in MHA (with GQA, W_K and W_V are d x 1024, not d x d)"
+    ),
+    "Mixtral tied head, one active expert": (
+        "a tied head (V*d once) and one active expert per token instead of two"
+    ),
+    "Mixtral as 8 x 7B": (
+        "8 x 7B, which copies attention, embedding and head into every expert; only the MLP "
+        "is replicated"
+    ),
+    "GPT-2 exact count without the final LayerNorm": "leaving out the final LayerNorm (2d)",
+    "LLaMA-7B without the RMSNorm gains": (
+        "leaving out the RMSNorm gains (two per block and the final one)"
+    ),
+    "LLaMA-7B without the final norm": "leaving out the final RMSNorm's gain (d)",
+    "Mixtral without the routers": "leaving out the routers (a d x 8 matrix per block)",
+    "Mixtral without the norms": "leaving out the RMSNorm gains (two per block and the final one)",
+    "Mixtral active with a top-2 router (d x 2)": (
+        "counting the router as d x 2 in the active count (it has 8 outputs whichever 2 experts "
+        "it picks)"
+    ),
+}

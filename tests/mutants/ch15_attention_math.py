@@ -54,3 +54,40 @@ MUTANTS = {
     ),
     "attention weights of one head only": _swap(_MEM, "1 * 32 * 8192", "1 * 8192"),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "QK^T FLOPs without the factor 2": "counting 1 FLOP per multiply-accumulate instead of 2",
+    "QK^T FLOPs as s * d_k^2": (
+        "2 * s * d_k * d_k, as if the product were [s, d_k] @ [d_k, d_k]; QK^T is "
+        "[s, d_k] @ [d_k, s]"
+    ),
+    "layer FLOPs counting projections once (2sd^2 each for QKV fused)": (
+        "4 s d^2 for the projections: each of the four [s, d] @ [d, d] products is 2 s d^2"
+    ),
+    "layer FLOPs without A V": "leaving out A V: only Q K^T in the s^2 term (2 s^2 d)",
+    "crossover at s = d": "a crossover at s = d instead of solving 4 s^2 d = 8 s d^2",
+    "attention weights in fp16 bytes": "2 bytes per weight (fp16) instead of 4 (fp32)",
+    "GB and GiB swapped": "dividing by 2^30 for GB and by 10^9 for GiB (the two units swapped)",
+    "GB computed as 1024^3 for both": "dividing by 1024^3 for GB as well as for GiB",
+    "variance sqrt(d_k)": "sqrt(d_k) for the variance of q . k (that is its standard deviation)",
+    "scaled variance 1 / d_k": "dividing the variance by d_k twice (by d_k^2)",
+    "causal skip answered A (exactly half)": "answer A",
+    "causal skip answered C (diagonal masked)": "answer C",
+    "sdp scaled by d_k": "dividing the scores by d_k instead of sqrt(d_k)",
+    "sdp without scaling": "not dividing the scores by sqrt(d_k)",
+    "sdp softmax without the max": "exp(scores) without subtracting the max first (overflows)",
+    "sdp weights not normalised": "not dividing the weights by their sum",
+    "sdp scaled by sqrt(n_keys)": "dividing by sqrt(n) (the number of keys) instead of sqrt(d_k)",
+    "sdp_flops counting multiply-accumulates": (
+        "counting 1 FLOP per multiply-accumulate instead of 2"
+    ),
+    "sdp_flops without the weighted sum": (
+        "counting only the scores, not the weighted sum of the values"
+    ),
+    "sdp_flops using d_k for the values": "d_k instead of d_v for the weighted sum of the values",
+    "layer FLOPs without the output projection": (
+        "leaving out the output projection W_O (three projections instead of four)"
+    ),
+    "attention weights of one head only": "one s x s matrix in all instead of one per head",
+}

@@ -117,3 +117,47 @@ MUTANTS = {
         "gqa_attn_params = d * h * d_k + gqa_kv_params",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "MHA parameters without W_O (3d^2)": "counting W_Q, W_K and W_V (3d^2) but not W_O",
+    "MHA parameters multiplied by the head count": ("multiplying 4d^2 by the number of heads"),
+    "GQA K only, not K and V": "counting only one of W_K and W_V",
+    "GQA layer with 4d^2": (
+        "4d^2 for the GQA layer, as for MHA (W_K and W_V are d x g*d_k, not d x d)"
+    ),
+    "MQA risk answered A (memory)": "answer A",
+    "MQA risk answered D (FLOPs)": "answer D",
+    "head size: ratios inverted (Y / X)": "the ratios taken as Y / X instead of X / Y",
+    "head size: heads swapped, total ratio 0.5": (
+        "swapping heads_dk64 and heads_dk128; and a total FLOPs ratio that leaves out the "
+        "number of heads"
+    ),
+    "head size: score memory unchanged": (
+        "one s x s score matrix per layer instead of one per head"
+    ),
+    "GQA order: repeat before projecting K, V": (
+        "repeating the KV heads (E) before projecting them (B)"
+    ),
+    "GQA order: softmax before scores": "the softmax (C) before the scores are computed (F)",
+    "GQA order: output projection first": (
+        "the output projection (A) first, before there are head outputs to concatenate"
+    ),
+    "GQA with np.tile (interleaved groups)": (
+        "np.tile, which interleaves the groups (head i uses KV head i % g), instead of np.repeat "
+        "(contiguous groups)"
+    ),
+    "GQA scaled by sqrt(d_model)": "dividing the scores by sqrt(d) instead of sqrt(d_head)",
+    "GQA without the causal mask": "never adding the causal mask",
+    "GQA without the divisibility checks": (
+        "no ValueError when d is not divisible by n_heads or n_heads by n_kv_heads"
+    ),
+    "GQA softmax over the query axis": (
+        "softmax over the queries (axis -2) instead of over the keys (axis -1)"
+    ),
+    "GQA heads split by interleaving": (
+        "interleaving the heads (column j to head j % n_heads) instead of taking blocks of "
+        "d_head columns"
+    ),
+    "GQA layer without W_O": "leaving W_O out of the GQA layer's count",
+}
