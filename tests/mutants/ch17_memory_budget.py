@@ -92,3 +92,68 @@ MUTANTS = {
         "ex_17_5_gpus_70b", "train70b_gb = 70e9 * 16 / GB", "train70b_gb = 70e9 * 16 / GiB"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "17.1: 12 bytes/param (forgot the fp32 master copy)": (
+        "leaving out the fp32 master copy of the weights (12 bytes per parameter)"
+    ),
+    "17.1: total in GiB instead of GB": "dividing by GiB (2^30) instead of GB (10^9)",
+    "17.1: says it fits on 80 GB": (
+        "setting llama7b_fits_80gb to True without comparing the total with 80 GB"
+    ),
+    "17.1: fp32 gradients (18 bytes/param)": (
+        "counting the gradients as fp32 (4 bytes) instead of bf16 (2 bytes)"
+    ),
+    "17.2: int4 read as 4 bytes": "reading int4 as 4 bytes per parameter instead of 4 bits",
+    "17.2: bf16 weights in GiB": "dividing the bf16 bytes by GiB (2^30) instead of GB (10^9)",
+    "17.2: bf16 counted as 4 bytes": "counting bf16 as 4 bytes per parameter instead of 2",
+    "17.3: one tensor instead of two": "counting one [b, s, d] tensor per layer instead of two",
+    "17.3: MB instead of MiB": "dividing by 10^6 (MB) instead of 2^20 (MiB)",
+    "17.3: fp32 activations": "4 bytes per element (fp32) instead of 2 (bf16)",
+    "17.4: answered A": "answer A (activation memory unchanged, a faster step)",
+    "17.4: answered C": "answer C (forward and backward both repeated)",
+    "17.4: answered D": "answer D (no activation memory, every layer recomputed from the input)",
+    "17.5: 12 bytes/param": "12 bytes per parameter, which leaves out the fp32 master copy",
+    "17.5: GiB total": "dividing the total by GiB (2^30) instead of GB (10^9)",
+    "17.5: GPUs for the weights only": (
+        "counting GPUs for the bf16 weights alone, without the gradients and Adam states"
+    ),
+    "17.6: adapter counted as d*r": (
+        "counting one factor per adapter (d*r) instead of both B (d x r) and A (r x d)"
+    ),
+    "17.6: fraction instead of percent": "a fraction instead of a percentage (not times 100)",
+    "17.6: adapters on Q, K, V and O": (
+        "adapting all four projections (Q, K, V, O) instead of only W_Q and W_V"
+    ),
+    "17.7: mixed precision without the master copy": (
+        "mixed precision without the fp32 master copy of the weights"
+    ),
+    "17.7: mixed precision with fp32 gradients": (
+        "mixed precision with fp32 gradients (4 bytes) instead of bf16 (2 bytes)"
+    ),
+    "17.7: SGD with a state buffer": "giving plain SGD a 4-byte state buffer (it keeps none)",
+    "17.7: momentum with two buffers": "two fp32 buffers for momentum instead of one",
+    "17.7: Adam with one state": "one fp32 state for Adam instead of two (m and v)",
+    "17.7: no ValueError for an unknown optimizer": (
+        "falling back to a default for an unknown optimizer or precision instead of raising "
+        "ValueError"
+    ),
+    "17.7: returns GiB instead of bytes": (
+        "returning GiB (divided by 2^30) instead of an int number of bytes"
+    ),
+    "17.7: int4 as one byte": "int4 as one byte per parameter instead of two parameters per byte",
+    "17.7: int4 rounded down": "int4 bytes rounded down (n // 2): an odd count needs one more byte",
+    "17.7: int4 as a float 0.5 bytes": (
+        "int4 as n * 0.5, a float, instead of a whole number of bytes rounded up"
+    ),
+    "17.7: bf16 as 4 bytes": "bf16 as 4 bytes per parameter instead of 2",
+    "17.7: inference without ValueError": (
+        "inference_memory_bytes falling back to a default for an unknown precision instead of "
+        "raising ValueError"
+    ),
+    "17.2: int4 weights in GiB": "dividing the int4 bytes by GiB (2^30) instead of GB (10^9)",
+    "17.5: GiB total, cards taken as 80 GiB (count unchanged)": (
+        "dividing the total by GiB (2^30) instead of GB (10^9)"
+    ),
+}

@@ -146,3 +146,82 @@ MUTANTS = {
         POOL, _FILTER, "waiting.append(i)"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "18.1: forgot the factor 2 for K and V": "forgetting the factor 2 for K and V",
+    "18.1: GB instead of GiB": "dividing by GB (10^9) instead of GiB (2^30)",
+    "18.1: fp32 elements": "4 bytes per element (fp32) instead of 2 (bf16)",
+    "18.2: GB instead of GiB": "dividing by GB (10^9) instead of GiB (2^30)",
+    "18.2: 128K read as 128,000": "reading 128K as 128,000 tokens instead of 131,072 (2^17)",
+    "18.3: GQA cache with all 64 heads": (
+        "sizing the GQA cache with all 64 query heads instead of the 8 KV heads"
+    ),
+    "18.3: saving factor inverted": "dividing the GQA size by the MHA size (the ratio upside down)",
+    "18.3: MHA sized with d_model = 8192 but without the factor 2": (
+        "sizing the MHA cache with d_model = 8192 but without the factor 2 for K and V"
+    ),
+    "18.4: 33 users (GB divided by GiB)": (
+        "taking the 2 GiB cache as 2 GB (GiB and GB mixed without converting through bytes)"
+    ),
+    "18.4: rounded instead of floored": "rounding the user count to nearest instead of down",
+    "18.4: forgot the weights": "not subtracting the 13.5 GB of weights before dividing",
+    "18.5: forgot the factor 2": "forgetting the factor 2 for K and V",
+    "18.5: forgot the layers": "counting one layer instead of all 32",
+    "18.5: KB instead of KiB": "dividing by 1000 (KB) instead of 1024 (KiB)",
+    "18.6: forgot the factor 2 for K and V": "forgetting the factor 2 for K and V",
+    "18.6: ignores the batch": "leaving batch out of the product",
+    "18.6: returns GiB": "returning GiB (divided by 2^30) instead of bytes",
+    "18.6: bits instead of bytes": "multiplying by 8: bits instead of bytes",
+    "18.6: head_dim squared instead of kv_heads x head_dim": (
+        "using head_dim where kv_heads belongs (head_dim squared)"
+    ),
+    "18.6: float arithmetic (1e0 factor)": "a float (2.0 * ...) instead of an int number of bytes",
+    "18.4: 2 GiB written as 2 GB (count still right)": (
+        "taking the 2 GiB cache as 2 GB (GiB and GB mixed without converting through bytes)"
+    ),
+    "18.7: blocks_for with floor division (drops the partly filled block)": (
+        "blocks_for with floor division, which drops a partly filled block"
+    ),
+    "18.7: blocks_for adds a block even at exact multiples": (
+        "blocks_for adding one block even when n_tokens is an exact multiple of block_size"
+    ),
+    "18.7: blocks_for rounds a float division (round instead of ceiling)": (
+        "blocks_for rounding n_tokens / block_size to nearest instead of up"
+    ),
+    "18.7: admit never checks the free blocks (over-commits)": (
+        "admit not checking free_blocks, so the pool promises more blocks than it has"
+    ),
+    "18.7: admit refuses an exact fit (>= instead of >)": (
+        "admit refusing a sequence that needs exactly the free blocks (>= instead of >)"
+    ),
+    "18.7: a request that can never fit returns False instead of raising": (
+        "admit returning False for a sequence bigger than the whole pool instead of raising "
+        "ValueError"
+    ),
+    "18.7: a duplicate seq_id silently replaces the first (its blocks leak)": (
+        "admit accepting a seq_id that is already in the pool instead of raising ValueError "
+        "(the first one's blocks leak)"
+    ),
+    "18.7: finish does not free the blocks (a leak)": (
+        "finish returning the block count without freeing the blocks"
+    ),
+    "18.7: finish of an unknown id is silently ignored (returns 0)": (
+        "finish returning 0 for an unknown seq_id instead of raising KeyError"
+    ),
+    "18.7: serve admits before evicting (freed blocks only reused a step later)": (
+        "admitting before evicting, so freed blocks are reused only a step later"
+    ),
+    "18.7: serve lets a later request overtake one that does not fit (not FCFS)": (
+        "admitting any waiting request that fits, so a later one overtakes the first in line"
+    ),
+    "18.7: serve reserves only the prompt tokens": (
+        "reserving only the prompt tokens instead of prompt + new tokens"
+    ),
+    "18.7: serve finishes a request one step late (t + n instead of t + n - 1)": (
+        "finishing a request at step t + n instead of t + n - 1"
+    ),
+    "18.7: serve raises on a request that can never fit instead of rejecting it with None": (
+        "raising on a request bigger than the whole pool instead of giving it None"
+    ),
+}

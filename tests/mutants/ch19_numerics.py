@@ -143,3 +143,69 @@ MUTANTS = {
         "reference = float(cross_entropy(logits.astype(np.float32), targets))",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "19.1: answered A (exp(1000) representable)": "answer A (exp(1000) fits in float32)",
+    "19.1: answered C (saturates)": "answer C (exp saturates at the largest float32)",
+    "19.1: answered D (raises)": "answer D (numpy raises FloatingPointError)",
+    "19.2: softmax without the max": "exp(x) without subtracting the max first (overflows)",
+    "19.2: softmax always float64": (
+        "converting every input to float64 instead of keeping float16/float32 in their dtype"
+    ),
+    "19.2: softmax with one global max": (
+        "subtracting one max of the whole array instead of the max along axis (keepdims=True)"
+    ),
+    "19.2: softmax summing over the last axis regardless of axis": (
+        "summing over the last axis instead of the axis you were given"
+    ),
+    "19.2: breaks where a single exp overflows (ignores the sum)": (
+        "stopping where a single exp(c) overflows, ignoring that the sum of n terms overflows first"
+    ),
+    "19.2: breaks at floor(ln max) (off by one, ignores n)": (
+        "returning floor(ln(largest float)) instead of trying c = 0, 1, 2, ... (n is ignored)"
+    ),
+    "19.2: breaks only when nan appears": (
+        "waiting for nan instead of testing whether p is still uniform within 1%"
+    ),
+    "19.3: answered A": "answer A (subtracting the mean is unstable in float16)",
+    "19.3: answered D": "answer D (RMSNorm and LayerNorm compute the same function)",
+    "19.4: eps outside the square root": "adding eps outside the square root instead of inside",
+    "19.4: RMSNorm subtracting the mean": "subtracting the mean first (that is LayerNorm)",
+    "19.4: mean over axis 0": "the mean of squares over axis 0 instead of the last axis",
+    "19.4: sum instead of mean": "the sum of squares instead of their mean",
+    "19.4: gain ignored": "not multiplying by gain",
+    "19.4: costs counting a reduction as one operation": (
+        "counting each mean as a fixed 2 instead of d + 1 (d numbers summed, one division)"
+    ),
+    "19.4: costs forgetting the mean's division": (
+        "counting each mean as d instead of d + 1 (the division left out)"
+    ),
+    "19.4: LayerNorm cost without the bias": "leaving the + beta step out of the LayerNorm cost",
+    "19.5: temperature multiplied": "multiplying the logits by T instead of dividing by T",
+    "19.5: the quoted 0.5761 for T = 1 (logits [2, 1, 1])": (
+        "the quoted 0.5761, which belongs to logits [2, 1, 1], not [2, 1, 0.5]"
+    ),
+    "19.6: naive logsumexp": "log(sum(exp(x))) without subtracting the max (overflows)",
+    "19.6: logsumexp forgetting to add the max back": (
+        "not adding the max back: log(sum(exp(x - m))) without the + m"
+    ),
+    "19.6: logsumexp always float64": (
+        "converting every input to float64 instead of keeping its float dtype"
+    ),
+    "19.6: cross-entropy summed over rows": "summing the row losses instead of taking their mean",
+    "19.6: cross-entropy with the sign flipped": (
+        "row[target] - logsumexp(row): the sign is flipped"
+    ),
+    "19.6: cross-entropy picking whole target columns": (
+        "logits[:, targets] (whole columns) instead of one entry per row, "
+        "logits[np.arange(N), targets]"
+    ),
+    "19.6: errors measured without casting": (
+        "computing every error from the float64 logits without casting them to each dtype first"
+    ),
+    "19.6: signed errors": "signed differences instead of absolute errors",
+    "19.6: errors against a float32 reference": (
+        "measuring against a float32 reference instead of one computed in float64"
+    ),
+}

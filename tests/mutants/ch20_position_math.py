@@ -87,3 +87,43 @@ MUTANTS = {
         SHIFT, "        for j in range(n):", "        for j in range(i + 1):"
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "wavelength with exponent i/d instead of 2i/d": "the exponent i / d instead of 2 * i / d",
+    "wavelength: the seed's 62,577 slip": (
+        "typing the quoted 62,577 instead of computing the wavelength in code"
+    ),
+    "wavelength with exponent 1 for the last pair": (
+        "exponent 1 for the last pair (2*pi * 10000) instead of 2i/d with i = 255"
+    ),
+    "frequency reported instead of wavelength": (
+        "base^(2i/d) without the factor 2*pi: one over the frequency, not the wavelength"
+    ),
+    "learned table counted in bytes": "counting bytes (times 2) instead of parameters",
+    "RoPE given d/2 parameters": "counting RoPE's d/2 rotation frequencies as trained parameters",
+    "fraction given as a percentage": "a percentage (times 100) instead of a fraction",
+    "parameter count as a float": "a float count (4096.0 * 4096.0) instead of an int",
+    "RoPE trace answered A": "answer A (RoPE adds learned position vectors)",
+    "RoPE trace answered C": "answer C (RoPE scores decay to zero with distance)",
+    "ALiBi slopes starting at h = 0": "slopes for h = 0 .. H-1 instead of h = 1 .. H",
+    "ALiBi slopes 1/(2h)": "slopes 1 / (2h) instead of 2^(-8h/H)",
+    "ALiBi slopes 2^-h ignoring H": "slopes 2^(-h), without the 8 / H in the exponent",
+    "ALiBi bias with a positive sign": "+slope * |i - j| instead of -slope * |i - j|",
+    "ALiBi bias with i - j instead of |i - j|": "i - j instead of |i - j| for the distance",
+    "ALiBi bias using the first slope for every head": "the first head's slope for every head",
+    "shift_gap without abs": "the signed difference instead of its absolute value",
+    "shift_gap shifting only the query position": (
+        "shifting only i, score(i + shift, j), instead of both positions"
+    ),
+    "shift_gap checking only the diagonal": (
+        "comparing only the pairs i == j instead of every (i, j)"
+    ),
+    "shift_gap averaging instead of max": "the mean change instead of the largest",
+    "shift_gap over the upper triangle only": (
+        "visiting only the pairs with j >= i, as if every score were symmetric"
+    ),
+    "shift_gap over the lower triangle only": (
+        "visiting only the pairs with j <= i, as if every score were symmetric"
+    ),
+}

@@ -133,3 +133,84 @@ MUTANTS = {
         "total_bytes = weights_bytes + 100 * 1.25e9",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "decode with fp32 bytes": "4 bytes per weight (fp32) instead of 2 (bf16)",
+    "decode time left in seconds": "leaving the decode time in seconds instead of milliseconds",
+    "bandwidth in TiB/s": "dividing by 2 TiB/s (2^41) instead of 2 TB/s (2e12 bytes/s)",
+    "decode treated as compute-bound": (
+        "timing decode by its FLOPs over the peak instead of by the bytes it reads"
+    ),
+    "prefill at peak (MFU ignored)": "leaving out the 50% MFU (prefill at peak FLOP/s)",
+    "prefill with training's 6N": (
+        "6N FLOPs per token (training's forward and backward) instead of the forward's 2N"
+    ),
+    "prefill with N FLOPs per token": "N FLOPs per token instead of 2N (a multiply and an add)",
+    "ridge point inverted": "bandwidth / peak instead of peak / bandwidth (the ridge upside down)",
+    "critical batch counting 2 FLOPs per byte per sequence": (
+        "2 FLOPs per byte per sequence, forgetting that each bf16 weight is 2 bytes"
+    ),
+    "int4 as one byte": "int4 as one byte per weight instead of half a byte",
+    "int4 as four bytes": "int4 as 4 bytes per weight instead of 4 bits",
+    "KV without the K-and-V factor 2": "forgetting the factor 2 for K and V",
+    "KV with 64 heads (MHA) instead of 8 KV heads": (
+        "64 heads (as in MHA) instead of the 8 KV heads"
+    ),
+    "GB added to GiB": (
+        "taking the KV caches' GiB as GB (1.25 GiB per user counted as 1.25e9 bytes)"
+    ),
+    "GPU count rounded down": "rounding the GPU count down (int) instead of up (math.ceil)",
+    "GPU count from weights only": "counting GPUs for the weights alone, without the KV caches",
+    "the unexplained 25 GPUs": "the quoted 25 GPUs instead of a count derived from the inputs",
+    "5 GB scenario without the weights": "leaving the weights out of the 5 GB-per-user total",
+    "decode step on one GPU's bandwidth": (
+        "one GPU's bandwidth instead of the combined bandwidth of all gpus_needed GPUs"
+    ),
+    "decode step ignoring the KV read": (
+        "a decode step that reads only the weights, not the KV caches"
+    ),
+    "total throughput reported as per-user": (
+        "the total rate of all 100 users (in thousands of tokens/s) instead of one user's rate"
+    ),
+    "roofline summing the two times": (
+        "adding the compute and memory times instead of taking the larger"
+    ),
+    "roofline taking the smaller time": "taking the smaller of the two times instead of the larger",
+    "roofline bound swapped": (
+        "naming the smaller term as the bound ('compute' and 'memory' swapped)"
+    ),
+    "roofline tie counted as memory": "counting a tie as 'memory' instead of 'compute'",
+    "roofline multiplying by the bandwidth": (
+        "multiplying the bytes by the bandwidth instead of dividing by it"
+    ),
+    "roofline bound from a fixed intensity threshold": (
+        "deciding the bound from a fixed intensity (100 FLOPs/byte) instead of the two times"
+    ),
+    "attainable as the max": "np.maximum instead of np.minimum",
+    "attainable without the compute roof": "intensity * bandwidth without the peak_flops cap",
+    "attainable not elementwise": (
+        "one number from the largest intensity instead of an elementwise np.minimum"
+    ),
+    "decode charged T times the bytes": (
+        "charging one decode token 2,048 times the weight bytes (a read per prompt token)"
+    ),
+    "prefill reading the weights per token": (
+        "prefill reading the weights once per token instead of once for the whole pass"
+    ),
+    "prediction reading the weights once per token": (
+        "reading the weights once per token instead of once per pass"
+    ),
+    "prediction from bandwidth only": (
+        "the memory time alone, without the compute time (use roofline)"
+    ),
+    "prediction from compute only": (
+        "the compute time alone, without the memory time (use roofline)"
+    ),
+    "prediction with N FLOPs per token": "N FLOPs per token instead of 2N",
+    "prediction in passes per second": "passes per second (1 / time) instead of tokens per second",
+    "serving total in GiB": "dividing the total by 2^30 (GiB) instead of 10^9 (GB)",
+    "1.25 GiB per user read as 1.25 GB": (
+        "taking the KV caches' GiB as GB (1.25 GiB per user counted as 1.25e9 bytes)"
+    ),
+}

@@ -79,3 +79,43 @@ MUTANTS = {
         "llama13b_params = approx_params(5120, 40, 32_000) + 32_000 * 5120",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "depth trace answered A (wide has more capacity)": (
+        "answer A (the wide model has more capacity)"
+    ),
+    "depth trace answered C (shape does not matter)": "answer C (only the parameter count matters)",
+    "Chinchilla compute copied as 5.88e15": (
+        "typing the circulating 5.88e15 instead of computing 6 * N * D in code"
+    ),
+    "training compute 2ND (forward only)": "2ND (the forward pass only) instead of 6ND",
+    "one token per parameter": "one token per parameter instead of 20",
+    "MFU ignored": "leaving out the 50% MFU (the cluster at peak)",
+    "hours left in seconds": "leaving the time in seconds instead of hours",
+    "one GPU instead of 1,024": "the throughput of one GPU instead of 1,024",
+    "phone plan A (7B does not fit)": "checking the speed but not the 3 GB limit (plan A)",
+    "phone plan D (fits but smallest)": (
+        "picking the smallest plan that fits (D) instead of the largest"
+    ),
+    "phone speed computed at fp16": (
+        "the token rate at 2 bytes per weight instead of at the chosen plan's precision"
+    ),
+    "phone speed with 4 bytes per int4 weight": "4 bytes per int4 weight instead of half a byte",
+    "phone shape P (too shallow)": "leaving out the 50 <= d / L <= 150 check (shape P)",
+    "phone shape R (too deep)": "a shape with d / L below 50 (shape R)",
+    "SwiGLU with two matrices": "two matrices for SwiGLU instead of three (W1, W3 and W2)",
+    "SwiGLU with width 4d": "width 4d for SwiGLU instead of d_ff = 8d/3",
+    "GELU FFN with one matrix": "one d x 4d matrix for the GELU FFN instead of two",
+    "LLaMA FFN approximated by 8 d^2 plus a guess": (
+        "8 d^2 times a guessed factor instead of counting 3 * d * d_ff with d_ff = 11,008"
+    ),
+    "table without the embedding": "leaving out the embedding term V * d",
+    "table with 4 L d^2": "4 L d^2 (the attention matrices only) instead of 12 L d^2",
+    "LLaMA-13B with a guessed vocabulary": "a guessed vocabulary instead of the table's V = 32,000",
+    "table in billions": "answers in billions instead of parameters",
+    "table: embedding forgotten for the biggest model": "leaving out the embedding term V * d",
+    "table: LLaMA-13B with an untied head": (
+        "adding a second V * d for an untied output head (the formula counts one)"
+    ),
+}

@@ -144,3 +144,68 @@ MUTANTS = {
         "total_bytes = (weights_bytes + users * kv_bytes_per_user) / 1e9",
     ),
 }
+
+# What a student whose result equals a mutant's reads ("Likely mistake: <words>").
+WORDS = {
+    "params: K and V with all 40 heads (MHA)": (
+        "K and V projections with all 40 heads instead of the 8 KV heads"
+    ),
+    "params: tied embeddings": (
+        "one shared (tied) embedding matrix instead of separate input and output embeddings"
+    ),
+    "params: two-matrix MLP": "two matrices for the SwiGLU MLP instead of three",
+    "params: estimate with one embedding": "the estimate with one V * d instead of 2 V d",
+    "params: gap with the wrong sign": "exact - estimate instead of estimate - exact",
+    "params: gap as a percentage": "a percentage (times 100) instead of a fraction",
+    "params: gap relative to the estimate": (
+        "dividing the gap by the estimate instead of by the exact count"
+    ),
+    "training with 2ND": "2ND (the forward pass only) instead of 6ND",
+    "training ignoring MFU": "leaving out the 50% MFU (the GPUs at peak)",
+    "training on one GPU": "the throughput of one GPU instead of 64",
+    "training days computed as hours": "train_days in hours (seconds / 3600) instead of days",
+    "memory: 26 GB + 31.25 GiB = 57.25": (
+        "adding the 26 GB of weights to the KV caches in GiB (mixed units)"
+    ),
+    "memory: KV with 40 heads": "40 KV heads (all query heads) instead of 8",
+    "memory: KV without the factor 2": "forgetting the factor 2 for K and V",
+    "memory: total in GiB": "dividing by 2^30 (GiB) instead of 10^9 (GB)",
+    "memory: KV bytes as a float": (
+        "kv_bytes_per_user as a float (0.625 * 2**30) instead of an exact int"
+    ),
+    "memory: fits as a string": "the string 'yes' instead of True or False",
+    "speed: KV read ignored": "a step that reads only the weights, not the KV caches",
+    "speed: weights read once per user": (
+        "reading the weights once per user instead of once per step"
+    ),
+    "speed: per-user rate reported as total": "one user's rate instead of the sum over 50 users",
+    "speed: 1,500 compared per user": "comparing one user's rate with 1,500 instead of the total",
+    "cost: one hour of rent": "one hour of rent per day instead of 24",
+    "cost: per token instead of per million": "the cost per token instead of per million tokens",
+    "plan: GPUs rounded down": "rounding the GPU count down (int) instead of up (math.ceil)",
+    "plan: GPUs from weights only": "counting GPUs for the weights alone, without the KV caches",
+    "plan: zero GPUs allowed": "0 GPUs when users is 0 instead of at least one",
+    "plan: KV ignoring kv_bytes_per_elem": "2 bytes per KV element whatever kv_bytes_per_elem is",
+    "plan: KV without the factor 2": "forgetting the factor 2 for K and V",
+    "plan: one GPU's bandwidth": "one GPU's bandwidth instead of gpus * gpu_bandwidth",
+    "plan: step reads the weights only": "a step that reads only the weights, not the KV caches",
+    "plan: total equals per-user": "tokens_per_s_total equal to one user's rate (not times users)",
+    "plan: target compared with the total": (
+        "comparing the total rate, not the per-user rate, with target_tokens_per_s"
+    ),
+    "plan: capacity per hour": "capacity per hour (total * 3600) instead of per day",
+    "plan: cost for one GPU only": "the cost of one GPU instead of all of them",
+    "plan: feasible ignores demand": (
+        "feasible without checking tokens_per_day against the capacity"
+    ),
+    "plan: strict capacity comparison": "tokens_per_day < capacity instead of <=",
+    "plan: numpy bools": "meets_target as a numpy bool instead of a Python bool",
+    "params: exact count without the RMSNorm weights": (
+        "leaving out the RMSNorm weights (two per layer and the final one)"
+    ),
+    "params: exact count without the final norm": "leaving out the final RMSNorm (d weights)",
+    "plan: 80 GB cards taken as 80 GiB": (
+        "reading gpu_memory_bytes as GiB (80 * 2**30) instead of the bytes given"
+    ),
+    "plan: total in GB, not bytes": "total_bytes in GB (divided by 10^9) instead of bytes",
+}
