@@ -41,6 +41,7 @@ from course.execute import (
     CellTimeout,
     clean_stderr,
     describe_error,
+    describe_test_error,
     exec_captured,
     is_test_cell,
 )
@@ -628,7 +629,7 @@ class Judge:
         reason = _grader_reason(error)
         if reason:
             self.grader_notes([reason])
-        return describe_error(error) if error is not None else ""
+        return describe_test_error(error, grade_id) if error is not None else ""
 
     def _outputs(self, error: str) -> list:
         outputs = []
