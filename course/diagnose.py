@@ -273,6 +273,43 @@ def explain_output(grade_id: str, ename: str, evalue: str) -> str:
     return diagnose(error_label(grade_id, ename), error_value(evalue))
 
 
+STDERR_LABEL = "{grade_id}: wrote to stderr"
+_WARNING_PLACE = re.compile(r"^.*?:\d+: (?=\w+: )")  # "<file or cell>:13: " before a warning
+
+
+def stderr_value(text: str) -> str:
+    """What a test cell wrote to stderr, as fingerprinted: its first line, without the file and
+    line a warning starts with (a temporary file in a kernel, a cell name in process)."""
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    return error_value(_WARNING_PLACE.sub("", lines[0])) if lines else ""
+
+
+def explain_stderr(grade_id: str, text: str, hidden: bool, cell: str = "") -> str:
+    """The known mistakes that make the test cell ``grade_id`` write ``text`` to stderr (which
+    scores 0: a warning from the student's code, such as an overflow) ('' if none). Which line
+    wrote it is not known, so a cell with a hidden part (``hidden``) keeps its fingerprints in
+    the hidden table. While recording, ``cell`` (its name in process) records it instead."""
+    try:
+        what, value = STDERR_LABEL.format(grade_id=grade_id), stderr_value(text)
+        if not grade_id or not value:
+            return ""
+        if _recorders:
+            _recorders[-1].append(
+                {
+                    "what": what,
+                    "fingerprint": fingerprint(value),
+                    "exact": True,
+                    "frame": (cell, 1) if cell else None,
+                    "site": (cell, 1) if cell else None,
+                    "hidden": hidden,
+                }
+            )
+            return ""
+        return diagnose(what, value)
+    except Exception:  # noqa: BLE001 - a diagnosis is extra help, never the verdict
+        return ""
+
+
 # --------------------------------------------------------------------------- recording
 
 
@@ -401,7 +438,7 @@ def collect(nb: Any, cwd: Path, replacements: dict[str, str]) -> tuple[list, lis
                 "what": item["what"],
                 "fingerprint": item["fingerprint"],
                 "exact": item["exact"],
-                "hidden": _in_hidden_part(cell.source, line),
+                "hidden": item.get("hidden", _in_hidden_part(cell.source, line)),
                 "grade_id": grade_id,
             }
         )

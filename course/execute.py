@@ -28,7 +28,7 @@ import nbformat
 
 from course.authoring import GRADE_ID
 from course.cellenv import cell_warnings, display_repr
-from course.diagnose import explain_error, explain_output
+from course.diagnose import HIDDEN_BEGIN, explain_error, explain_output, explain_stderr
 
 NOT_IMPLEMENTED = "NotImplementedError"
 
@@ -115,9 +115,18 @@ def outcome_from_outputs(cell: nbformat.NotebookNode) -> CellOutcome:
                 message += f" (the cell also wrote to stderr: {clean_stderr(stderr)})"
             return CellOutcome(meta["grade_id"], points, False, message, ename == NOT_IMPLEMENTED)
     if stderr.strip():
-        message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+        message = stderr_message(meta["grade_id"], stderr, cell.source)
         return CellOutcome(meta["grade_id"], points, False, message)
     return CellOutcome(meta["grade_id"], points, True)
+
+
+def stderr_message(grade_id: str, stderr: str, source: str, cell: str = "") -> str:
+    """Why a test cell that wrote ``stderr`` scores 0, with a ``Likely mistake`` line when
+    known mistakes make the cell (``source``; ``cell``: its name in process) write the same
+    (:func:`course.diagnose.explain_stderr`)."""
+    message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+    mistake = explain_stderr(grade_id, stderr, HIDDEN_BEGIN in source, cell)
+    return message + MISTAKE + mistake if mistake else message
 
 
 def clean_stderr(text: str) -> str:
@@ -318,7 +327,7 @@ def run_in_process(
                         )
                     )
                 elif stderr.strip():
-                    message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+                    message = stderr_message(meta["grade_id"], stderr, cell.source, name)
                     outcomes.append(CellOutcome(meta["grade_id"], points, False, message))
                 else:
                     outcomes.append(CellOutcome(meta["grade_id"], points, True))

@@ -39,11 +39,11 @@ from course.execute import (
     NOT_IMPLEMENTED,
     CellOutcome,
     CellTimeout,
-    clean_stderr,
     describe_error,
     describe_test_error,
     exec_captured,
     is_test_cell,
+    stderr_message,
 )
 from course.grading.provided import (
     JudgeNamespace,
@@ -657,12 +657,8 @@ class Judge:
                 meta["grade_id"], points, False, error, error.startswith(NOT_IMPLEMENTED)
             )
         if stderr.strip():
-            return CellOutcome(
-                meta["grade_id"],
-                points,
-                False,
-                f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}",
-            )
+            message = stderr_message(meta["grade_id"], stderr, cell.source)
+            return CellOutcome(meta["grade_id"], points, False, message)
         return CellOutcome(meta["grade_id"], points, True)
 
 
