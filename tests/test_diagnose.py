@@ -295,3 +295,30 @@ def test_a_broken_source_rule_is_fingerprinted_by_the_rule():
     assert found[0]["fingerprint"] == diagnose.fingerprint("uses @")
     assert found[1]["fingerprint"] == diagnose.fingerprint("uses dot")
     assert found[2]["fingerprint"] == found[3]["fingerprint"]
+
+
+def test_a_warning_a_test_cell_writes_names_the_mistake(tmp_path, monkeypatch):
+    """A mistake whose only symptom is a warning on stderr (which scores 0) is fingerprinted by
+    the cell and the warning's first line, without the file and line it starts with; a cell
+    with a hidden part keeps it in the hidden table (which line warned is not known)."""
+    from course.execute import run_in_process
+
+    nb = tiny_notebook()
+    warns = {
+        "ex_1_1_pair": "import numpy as np\n\ndef pair():\n"
+        "    return 1, min(float(np.exp(np.float64(1000))), 2.0)\n"
+    }
+    outcomes, found = diagnose.collect(nb, tmp_path, warns)
+    assert outcomes[0].message.startswith("the cell wrote to stderr")
+    assert [(c["what"], c["hidden"]) for c in found] == [("test_1_1_pair: wrote to stderr", True)]
+    assert found[0]["fingerprint"] == diagnose.fingerprint(
+        "RuntimeWarning: overflow encountered in exp"
+    )
+    assert diagnose.stderr_value(
+        "/tmp/ipykernel_7/123.py:4: RuntimeWarning: overflow encountered in exp\n  return x\n"
+    ) == ("RuntimeWarning: overflow encountered in exp")
+    _, hidden = diagnose.build_tables("ch01_x", {"overflows": found}, {})
+    (tmp_path / diagnose.HIDDEN_NAME).write_text(diagnose.dump(hidden), encoding="utf-8")
+    assert "Likely mistake" not in run_in_process(nb, tmp_path, warns)[0].message
+    with diagnose.hidden_diagnoses(tmp_path):
+        assert LINE.findall(run_in_process(nb, tmp_path, warns)[0].message) == ["overflows"]
