@@ -322,3 +322,20 @@ def test_a_warning_a_test_cell_writes_names_the_mistake(tmp_path, monkeypatch):
     assert "Likely mistake" not in run_in_process(nb, tmp_path, warns)[0].message
     with diagnose.hidden_diagnoses(tmp_path):
         assert LINE.findall(run_in_process(nb, tmp_path, warns)[0].message) == ["overflows"]
+
+
+def test_the_judge_names_a_mistake_that_makes_the_student_code_raise():
+    """Grading feedback names a known mistake whose symptom is an error the student's own code
+    raises under a test (it reaches the judge from the student's process as a copy of the
+    error), and a shortcut a source rule forbids."""
+    chapter = "ch02_linear"
+    words = mutant_words(chapter)
+    for mutant in ("matmul checking A.shape[0] against B.shape[0]", "matmul with @"):
+        nb = source_nb(chapter)
+        replacements = mutants(chapter)[mutant]
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            cell.source = replacements.get(grade_id, cell.source)
+        result = Judge(ROOT / "release" / chapter, GradingLimits()).run(nb, release_nb(chapter))
+        messages = [o.message for o in result.outcomes if not o.passed]
+        assert messages and LINE.findall(messages[0]) == [words.get(mutant, mutant)], messages
