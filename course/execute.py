@@ -109,10 +109,12 @@ def outcome_from_outputs(cell: nbformat.NotebookNode) -> CellOutcome:
             ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
             message = _one_line(ename, evalue)
             mistake = "" if MISTAKE in message else explain_output(meta["grade_id"], ename, evalue)
-            if mistake:
-                message += MISTAKE + mistake
             if stderr.strip():
-                message += f" (the cell also wrote to stderr: {clean_stderr(stderr)})"
+                text, mark, named = message.partition(MISTAKE)
+                text += f" (the cell also wrote to stderr: {clean_stderr(stderr)})"
+                message = text + mark + named
+            if mistake:  # the Likely mistake line stays last
+                message += MISTAKE + mistake
             return CellOutcome(meta["grade_id"], points, False, message, ename == NOT_IMPLEMENTED)
     if stderr.strip():
         message = stderr_message(meta["grade_id"], stderr, cell.source)

@@ -250,6 +250,7 @@ def test_an_error_raised_in_a_test_cell_names_the_mistake(tmp_path, monkeypatch)
                 "swapped the two values"
             ]
         # A kernel's error output (python -m course check) gets the line too.
+        from course import execute
         from course.execute import outcome_from_outputs
 
         cell = nbformat.from_dict(nb.cells[1])
@@ -262,6 +263,10 @@ def test_an_error_raised_in_a_test_cell_names_the_mistake(tmp_path, monkeypatch)
             )
         ]
         assert LINE.findall(outcome_from_outputs(cell).message) == ["returns one value"]
+        cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stderr", text="x.py:1: W: w"))
+        message = outcome_from_outputs(cell).message  # the line stays last, on its own
+        assert "(the cell also wrote to stderr: W: w)" in message.partition(execute.MISTAKE)[0]
+        assert LINE.findall(message) == ["returns one value"]
     finally:
         diagnose.reset_cache()
 
