@@ -424,7 +424,13 @@ def check_not_using(func: Callable[..., Any], forbidden: Iterable[str], what: st
     """Fail if ``func``'s source uses any of ``forbidden`` (e.g. ``{"@", "dot", "matmul"}``)."""
     used = sorted(called_names(func) & set(forbidden))
     if used:
-        _fail(what, f"your code uses {', '.join(used)}", "write the loops yourself")
+        _fail(
+            what,
+            f"your code uses {', '.join(used)}",
+            "write the loops yourself",
+            value=f"uses {', '.join(used)}",  # the rule broken is the fingerprint (exact)
+            exact=True,
+        )
 
 
 def _code_objects(code: types.CodeType) -> Iterator[types.CodeType]:
@@ -474,7 +480,11 @@ def check_own_work(func: Callable[..., Any], what: str) -> None:
     directly, through an alias, a string import, or a notebook helper it calls: a graded
     function that merely delegates to a reference piece scores 0."""
     if (getattr(func, "__module__", "") or "").startswith("course."):
-        _fail(what, "it is the course's reference code", "write the computation yourself")
-    found = _uses_reference(func, set())
-    if found:
-        _fail(what, found, "write the computation yourself")
+        found = "it is the course's reference code"
+    else:
+        found = _uses_reference(func, set()) or ""
+    if found:  # however it gets there, the rule broken is the fingerprint (exact)
+        _fail(what, found, "write the computation yourself", value=_DELEGATES, exact=True)
+
+
+_DELEGATES = "delegates to course.reference"

@@ -217,6 +217,99 @@ def _words(mistakes: list[str]) -> str:
     return "; or ".join(mistakes)
 
 
+# --------------------------------------------------------------------------- errors and rules
+
+ERROR_LABEL = "{grade_id}: raised {error}"
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def error_label(grade_id: str, error: str) -> str:
+    """The table key of an error (``error``: its type's name) that a test cell raised outside
+    any check helper: a wrong return type the test unpacks, a shape the student's own code
+    rejects. The cell's grade id keeps one cell's errors apart from another's."""
+    return ERROR_LABEL.format(grade_id=grade_id, error=error)
+
+
+def error_value(message: str) -> str:
+    """An error's message as fingerprinted: on one line, without object addresses."""
+    return " ".join(_ADDRESS.sub("", str(message)).split())
+
+
+def _diagnosable(error: str) -> bool:
+    return error not in _NOT_DIAGNOSED
+
+
+_NOT_DIAGNOSED = {  # the check helpers' own failures, a stub, and what stops the run itself
+    "CheckFailed",
+    "NotImplementedError",
+    "KeyboardInterrupt",
+    "SystemExit",
+    "CellTimeout",
+    "StudentGone",
+    "GraderLimitation",
+}
+
+
+def explain_error(grade_id: str, exc: BaseException) -> str:
+    """The known mistakes that make the test cell ``grade_id`` raise ``exc`` (an error outside
+    the check helpers, which diagnose their own failures) with the same message ('' if none);
+    while recording (:func:`record`), the error is recorded instead. Never raises."""
+    try:
+        name = type(exc).__name__
+        if not grade_id or not _diagnosable(name):
+            return ""
+        what, value = error_label(grade_id, name), error_value(str(exc))
+        if observe(what, value, True, tb=exc.__traceback__):
+            return ""
+        return diagnose(what, value)
+    except Exception:  # noqa: BLE001 - a diagnosis is extra help, never the verdict
+        return ""
+
+
+def explain_output(grade_id: str, ename: str, evalue: str) -> str:
+    """:func:`explain_error` for an error a kernel reported (its ``ename`` and ``evalue``)."""
+    if not grade_id or not _diagnosable(ename):
+        return ""
+    return diagnose(error_label(grade_id, ename), error_value(evalue))
+
+
+STDERR_LABEL = "{grade_id}: wrote to stderr"
+_WARNING_PLACE = re.compile(r"^.*?:\d+: (?=\w+: )")  # "<file or cell>:13: " before a warning
+
+
+def stderr_value(text: str) -> str:
+    """What a test cell wrote to stderr, as fingerprinted: its first line, without the file and
+    line a warning starts with (a temporary file in a kernel, a cell name in process)."""
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    return error_value(_WARNING_PLACE.sub("", lines[0])) if lines else ""
+
+
+def explain_stderr(grade_id: str, text: str, hidden: bool, cell: str = "") -> str:
+    """The known mistakes that make the test cell ``grade_id`` write ``text`` to stderr (which
+    scores 0: a warning from the student's code, such as an overflow) ('' if none). Which line
+    wrote it is not known, so a cell with a hidden part (``hidden``) keeps its fingerprints in
+    the hidden table. While recording, ``cell`` (its name in process) records it instead."""
+    try:
+        what, value = STDERR_LABEL.format(grade_id=grade_id), stderr_value(text)
+        if not grade_id or not value:
+            return ""
+        if _recorders:
+            _recorders[-1].append(
+                {
+                    "what": what,
+                    "fingerprint": fingerprint(value),
+                    "exact": True,
+                    "frame": (cell, 1) if cell else None,
+                    "site": (cell, 1) if cell else None,
+                    "hidden": hidden,
+                }
+            )
+            return ""
+        return diagnose(what, value)
+    except Exception:  # noqa: BLE001 - a diagnosis is extra help, never the verdict
+        return ""
+
+
 # --------------------------------------------------------------------------- recording
 
 
@@ -235,18 +328,29 @@ def record() -> Iterator[list[dict]]:
         _recorders.pop()
 
 
-def observe(what: str, value: Any, exact: bool) -> bool:
-    """Called by a failing check: record it (returns True) when recording, else False."""
+def observe(what: str, value: Any, exact: bool, tb: Any = None) -> bool:
+    """Called by a failing check: record it (returns True) when recording, else False.
+    ``tb``: the traceback of an error a test cell raised (:func:`explain_error`); without it,
+    the caller's stack is where the check was called from."""
     if not _recorders:
         return False
     import sys
 
-    frame, where, site = sys._getframe(1), None, None
-    while frame is not None:  # the outermost frame of a notebook cell: the test cell's line
-        if frame.f_code.co_filename.startswith(CELL_PREFIX):
-            where = (frame.f_code.co_filename, frame.f_lineno)
-            site = site or where  # the innermost: where the check helper was called
-        frame = frame.f_back
+    where, site = None, None
+    if tb is not None:  # outermost first: the test cell's line, then any cell it called into
+        stack = []
+        while tb is not None:
+            stack.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+            tb = tb.tb_next
+    else:  # innermost first
+        stack, frame = [], sys._getframe(1)
+        while frame is not None:
+            stack.append((frame.f_code.co_filename, frame.f_lineno))
+            frame = frame.f_back
+        stack.reverse()
+    cells = [place for place in stack if place[0].startswith(CELL_PREFIX)]
+    if cells:
+        where, site = cells[0], cells[-1]  # the test cell's line; where the check was called
     _recorders[-1].append(
         {
             "what": what,
@@ -334,7 +438,7 @@ def collect(nb: Any, cwd: Path, replacements: dict[str, str]) -> tuple[list, lis
                 "what": item["what"],
                 "fingerprint": item["fingerprint"],
                 "exact": item["exact"],
-                "hidden": _in_hidden_part(cell.source, line),
+                "hidden": item.get("hidden", _in_hidden_part(cell.source, line)),
                 "grade_id": grade_id,
             }
         )

@@ -28,6 +28,7 @@ import nbformat
 
 from course.authoring import GRADE_ID
 from course.cellenv import cell_warnings, display_repr
+from course.diagnose import HIDDEN_BEGIN, explain_error, explain_output, explain_stderr
 
 NOT_IMPLEMENTED = "NotImplementedError"
 
@@ -107,13 +108,27 @@ def outcome_from_outputs(cell: nbformat.NotebookNode) -> CellOutcome:
         if output.get("output_type") == "error":
             ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
             message = _one_line(ename, evalue)
+            mistake = "" if MISTAKE in message else explain_output(meta["grade_id"], ename, evalue)
             if stderr.strip():
-                message += f" (the cell also wrote to stderr: {clean_stderr(stderr)})"
+                text, mark, named = message.partition(MISTAKE)
+                text += f" (the cell also wrote to stderr: {clean_stderr(stderr)})"
+                message = text + mark + named
+            if mistake:  # the Likely mistake line stays last
+                message += MISTAKE + mistake
             return CellOutcome(meta["grade_id"], points, False, message, ename == NOT_IMPLEMENTED)
     if stderr.strip():
-        message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+        message = stderr_message(meta["grade_id"], stderr, cell.source)
         return CellOutcome(meta["grade_id"], points, False, message)
     return CellOutcome(meta["grade_id"], points, True)
+
+
+def stderr_message(grade_id: str, stderr: str, source: str, cell: str = "") -> str:
+    """Why a test cell that wrote ``stderr`` scores 0, with a ``Likely mistake`` line when
+    known mistakes make the cell (``source``; ``cell``: its name in process) write the same
+    (:func:`course.diagnose.explain_stderr`)."""
+    message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+    mistake = explain_stderr(grade_id, stderr, HIDDEN_BEGIN in source, cell)
+    return message + MISTAKE + mistake if mistake else message
 
 
 def clean_stderr(text: str) -> str:
@@ -294,7 +309,13 @@ def run_in_process(
             source = replacements.get(meta.get("grade_id"), cell.source)
             name = f"<notebook cell {index}>"
             linecache.cache[name] = (len(source), None, source.splitlines(True), name)
-            error, stderr = _exec_cell(source, namespace, name, timeout)
+            error, stderr = _exec_cell(
+                source,
+                namespace,
+                name,
+                timeout,
+                meta.get("grade_id") if is_test_cell(cell) else None,
+            )
             if is_test_cell(cell):
                 points = float(meta.get("points", 0))
                 if error:
@@ -308,7 +329,7 @@ def run_in_process(
                         )
                     )
                 elif stderr.strip():
-                    message = f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}"
+                    message = stderr_message(meta["grade_id"], stderr, cell.source, name)
                     outcomes.append(CellOutcome(meta["grade_id"], points, False, message))
                 else:
                     outcomes.append(CellOutcome(meta["grade_id"], points, True))
@@ -342,10 +363,23 @@ def describe_error(exc: BaseException) -> str:
     return flatten("".join(lines))
 
 
-def _exec_cell(source: str, namespace: dict, name: str, timeout: int) -> tuple[str, str]:
+def describe_test_error(exc: BaseException, grade_id: str | None) -> str:
+    """:func:`describe_error` for an error the test cell ``grade_id`` raised, with a ``Likely
+    mistake`` line when known mistakes raise the same error there
+    (:func:`course.diagnose.explain_error`)."""
+    message = describe_error(exc)
+    mistake = "" if MISTAKE in message else explain_error(grade_id or "", exc)
+    return message + MISTAKE + mistake if mistake else message
+
+
+def _exec_cell(
+    source: str, namespace: dict, name: str, timeout: int, grade_id: str | None = None
+) -> tuple[str, str]:
     try:
         code = compile(source, name, "exec")
     except SyntaxError as exc:
         return describe_error(exc), ""
     error, _, stderr = exec_captured(code, namespace, timeout)
-    return (describe_error(error) if error is not None else ""), stderr
+    if error is None:
+        return "", stderr
+    return describe_test_error(error, grade_id), stderr

@@ -175,3 +175,172 @@ def test_shipped_diagnoses_hold_no_solution_or_hidden_test_line(chapter):
     secret = secret_lines(source_nb(chapter).cells, (SOLUTION, HIDDEN), min_len=20)
     leaked = [line for line in secret if line in text]
     assert not leaked, f"{path.name} shows solution or hidden-test lines: {leaked[:3]}"
+
+
+# --------------------------------------------------------------------------- errors and rules
+
+
+def tiny_notebook() -> nbformat.NotebookNode:
+    """An answer ``pair()`` (returns a tuple) and a test cell that unpacks it, once in the
+    visible part and once in the hidden part."""
+    nb = nbformat.v4.new_notebook()
+    answer = nbformat.v4.new_code_cell("def pair():\n    return 1, 2\n")
+    answer.metadata["nbgrader"] = {"grade_id": "ex_1_1_pair", "solution": True, "grade": False}
+    test = nbformat.v4.new_code_cell(
+        "a, b = pair()\n"
+        f"{diagnose.HIDDEN_BEGIN}\n"
+        "assert [a, b] == [1, 2], 'pair() must return 1, 2'\n"
+        f"{diagnose.HIDDEN_END}\n"
+    )
+    test.metadata["nbgrader"] = {"grade_id": "test_1_1_pair", "grade": True, "points": 1}
+    nb.cells = [answer, test]
+    return nb
+
+
+ONE_VALUE = {"ex_1_1_pair": "def pair():\n    return 1\n"}  # the unpacking raises
+SWAPPED = {"ex_1_1_pair": "def pair():\n    return 2, 1\n"}  # a hidden plain assert fails
+
+
+def test_an_error_raised_in_a_test_cell_names_the_mistake(tmp_path, monkeypatch):
+    """A mistake that makes the test cell raise before any check (a wrong return type it
+    unpacks) is fingerprinted by the cell, the error's type and its message: the same error
+    gets the line (in process, as the judge does, and from a kernel's error output); another
+    error, or the same error in another cell, does not; an error in the hidden part of the cell
+    goes to the hidden table."""
+    from course.execute import run_in_process
+
+    nb = tiny_notebook()
+    found = {}
+    for name, replacements in (("returns one value", ONE_VALUE), ("swaps", SWAPPED)):
+        outcomes, found[name] = diagnose.collect(nb, tmp_path, replacements)
+        assert not outcomes[0].passed
+    assert [(c["what"], c["hidden"]) for c in found["returns one value"]] == [
+        ("test_1_1_pair: raised TypeError", False)
+    ]
+    assert [(c["what"], c["hidden"]) for c in found["swaps"]] == [
+        ("test_1_1_pair: raised AssertionError", True)
+    ]
+    visible, hidden = diagnose.build_tables("ch01_x", found, {"swaps": "swapped the two values"})
+    data, source = tmp_path / "data", tmp_path / "source"
+    data.mkdir(), source.mkdir()
+    (data / "ch01_x.json").write_text(diagnose.dump(visible), encoding="utf-8")
+    (source / diagnose.HIDDEN_NAME).write_text(diagnose.dump(hidden), encoding="utf-8")
+    monkeypatch.setattr(diagnose, "DATA", data)
+    diagnose.reset_cache()
+    try:
+        message = run_in_process(nb, tmp_path, ONE_VALUE)[0].message
+        assert message.startswith("TypeError: cannot unpack non-iterable int object")
+        assert LINE.findall(message) == ["returns one value"]
+        assert (
+            diagnose.explain_output(
+                "test_1_1_pair", "TypeError", "cannot unpack non-iterable int object"
+            )
+            == "returns one value"
+        )
+        assert not diagnose.explain_output(
+            "test_1_2_other", "TypeError", "cannot unpack non-iterable int object"
+        )
+        assert not diagnose.explain_output("test_1_1_pair", "TypeError", "something else")
+        other = {"ex_1_1_pair": "def pair():\n    return 1, 2, 3\n"}
+        assert "Likely mistake" not in run_in_process(nb, tmp_path, other)[0].message
+        # The hidden part's error: named only while the judge has the hidden table.
+        assert "Likely mistake" not in run_in_process(nb, tmp_path, SWAPPED)[0].message
+        with diagnose.hidden_diagnoses(source):
+            assert LINE.findall(run_in_process(nb, tmp_path, SWAPPED)[0].message) == [
+                "swapped the two values"
+            ]
+        # A kernel's error output (python -m course check) gets the line too.
+        from course import execute
+        from course.execute import outcome_from_outputs
+
+        cell = nbformat.from_dict(nb.cells[1])
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "error",
+                ename="TypeError",
+                evalue="cannot unpack non-iterable int object",
+                traceback=[],
+            )
+        ]
+        assert LINE.findall(outcome_from_outputs(cell).message) == ["returns one value"]
+        cell.outputs.insert(0, nbformat.v4.new_output("stream", name="stderr", text="x.py:1: W: w"))
+        message = outcome_from_outputs(cell).message  # the line stays last, on its own
+        assert "(the cell also wrote to stderr: W: w)" in message.partition(execute.MISTAKE)[0]
+        assert LINE.findall(message) == ["returns one value"]
+    finally:
+        diagnose.reset_cache()
+
+
+def test_a_broken_source_rule_is_fingerprinted_by_the_rule():
+    """check_not_using and check_own_work fail with the rule as the value (exact), so a
+    student's shortcut matches the known mistake that takes the same one, whatever the names."""
+
+    def with_at(a, b):
+        return a @ b
+
+    def with_dot(a, b):
+        return np.dot(a, b)
+
+    def delegating(x):
+        import course.reference.gpt as ref
+
+        return ref.softmax(x)
+
+    def own(x):
+        return checks._diagnose.np.exp(x)  # no reference: passes
+
+    with diagnose.record() as found:
+        failure(checks.check_not_using, with_at, {"@", "dot"}, "matmul with loops")
+        failure(checks.check_not_using, with_dot, {"@", "dot"}, "matmul with loops")
+        failure(checks.check_own_work, delegating, "softmax")
+        failure(checks.check_own_work, diagnose.fingerprint, "fingerprint")  # course code itself
+        checks.check_own_work(own, "exp")
+    assert [f["what"] for f in found] == ["matmul with loops"] * 2 + ["softmax", "fingerprint"]
+    assert [f["exact"] for f in found] == [True] * 4
+    assert found[0]["fingerprint"] == diagnose.fingerprint("uses @")
+    assert found[1]["fingerprint"] == diagnose.fingerprint("uses dot")
+    assert found[2]["fingerprint"] == found[3]["fingerprint"]
+
+
+def test_a_warning_a_test_cell_writes_names_the_mistake(tmp_path, monkeypatch):
+    """A mistake whose only symptom is a warning on stderr (which scores 0) is fingerprinted by
+    the cell and the warning's first line, without the file and line it starts with; a cell
+    with a hidden part keeps it in the hidden table (which line warned is not known)."""
+    from course.execute import run_in_process
+
+    nb = tiny_notebook()
+    warns = {
+        "ex_1_1_pair": "import numpy as np\n\ndef pair():\n"
+        "    return 1, min(float(np.exp(np.float64(1000))), 2.0)\n"
+    }
+    outcomes, found = diagnose.collect(nb, tmp_path, warns)
+    assert outcomes[0].message.startswith("the cell wrote to stderr")
+    assert [(c["what"], c["hidden"]) for c in found] == [("test_1_1_pair: wrote to stderr", True)]
+    assert found[0]["fingerprint"] == diagnose.fingerprint(
+        "RuntimeWarning: overflow encountered in exp"
+    )
+    assert diagnose.stderr_value(
+        "/tmp/ipykernel_7/123.py:4: RuntimeWarning: overflow encountered in exp\n  return x\n"
+    ) == ("RuntimeWarning: overflow encountered in exp")
+    _, hidden = diagnose.build_tables("ch01_x", {"overflows": found}, {})
+    (tmp_path / diagnose.HIDDEN_NAME).write_text(diagnose.dump(hidden), encoding="utf-8")
+    assert "Likely mistake" not in run_in_process(nb, tmp_path, warns)[0].message
+    with diagnose.hidden_diagnoses(tmp_path):
+        assert LINE.findall(run_in_process(nb, tmp_path, warns)[0].message) == ["overflows"]
+
+
+def test_the_judge_names_a_mistake_that_makes_the_student_code_raise():
+    """Grading feedback names a known mistake whose symptom is an error the student's own code
+    raises under a test (it reaches the judge from the student's process as a copy of the
+    error), and a shortcut a source rule forbids."""
+    chapter = "ch02_linear"
+    words = mutant_words(chapter)
+    for mutant in ("matmul checking A.shape[0] against B.shape[0]", "matmul with @"):
+        nb = source_nb(chapter)
+        replacements = mutants(chapter)[mutant]
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            cell.source = replacements.get(grade_id, cell.source)
+        result = Judge(ROOT / "release" / chapter, GradingLimits()).run(nb, release_nb(chapter))
+        messages = [o.message for o in result.outcomes if not o.passed]
+        assert messages and LINE.findall(messages[0]) == [words.get(mutant, mutant)], messages

@@ -39,10 +39,11 @@ from course.execute import (
     NOT_IMPLEMENTED,
     CellOutcome,
     CellTimeout,
-    clean_stderr,
     describe_error,
+    describe_test_error,
     exec_captured,
     is_test_cell,
+    stderr_message,
 )
 from course.grading.provided import (
     JudgeNamespace,
@@ -628,7 +629,7 @@ class Judge:
         reason = _grader_reason(error)
         if reason:
             self.grader_notes([reason])
-        return describe_error(error) if error is not None else ""
+        return describe_test_error(error, grade_id) if error is not None else ""
 
     def _outputs(self, error: str) -> list:
         outputs = []
@@ -656,12 +657,8 @@ class Judge:
                 meta["grade_id"], points, False, error, error.startswith(NOT_IMPLEMENTED)
             )
         if stderr.strip():
-            return CellOutcome(
-                meta["grade_id"],
-                points,
-                False,
-                f"the cell wrote to stderr, which scores 0: {clean_stderr(stderr)}",
-            )
+            message = stderr_message(meta["grade_id"], stderr, cell.source)
+            return CellOutcome(meta["grade_id"], points, False, message)
         return CellOutcome(meta["grade_id"], points, True)
 
 
