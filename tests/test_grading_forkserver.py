@@ -231,3 +231,25 @@ def test_killed_signals_reach_the_outer_process(batch: Path) -> None:
     time.sleep(0.5)
     box.kill()
     assert box.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_a_fork_server_that_cannot_start_workers_is_given_up_for_fresh_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where forking fails (an unusual kernel), grading goes on with fresh workers, the same
+    scores, and the worker log says why."""
+    from course.grading.judge import GradingLimits, Judge
+    from tests.test_grading_judge import notebook
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise forkserver.ForkServerError("broken on purpose")
+
+    monkeypatch.setattr(forkserver.ForkServer, "spawn", broken)
+    monkeypatch.setattr(forkserver, "_given_up", "")
+    nb = notebook(("code", "def f(x):\n    return 2 * x"), ("test", "check_true(f(2) == 4, 'f')"))
+    log = tmp_path / "worker.log"
+    judge = Judge(ROOT / "release" / "ch01_softmax", GradingLimits(), log_path=log)
+    result = judge.run(nb, nb)
+    assert [o.passed for o in result.outcomes] == [True]
+    assert not forkserver.enabled()
+    assert "fork server: not used any more in this process (broken on purpose)" in log.read_text()

@@ -93,10 +93,26 @@ class ForkServerError(RuntimeError):
     """The fork server could not start a worker (the message says why)."""
 
 
+_given_up: str = ""  # why this process stopped forking workers ("" while it forks)
+
+
 def enabled() -> bool:
     """Whether :func:`spawn` forks workers (default) or always starts them afresh
-    (``COURSE_FORK_SERVER=0``)."""
+    (``COURSE_FORK_SERVER=0``, or after :func:`give_up` in this process)."""
+    if _given_up:
+        return False
     return os.environ.get("COURSE_FORK_SERVER", "1").strip() not in ("0", "no", "false", "off")
+
+
+def give_up(reason: str, log_path: Path | None = None) -> None:
+    """Stop forking workers in this process (a forked worker could not start here: the
+    reason goes to ``log_path``, the worker log, never to stderr); stop its servers."""
+    global _given_up
+    _given_up = reason or "a forked worker did not start"
+    if log_path is not None:
+        with contextlib.suppress(OSError), open(log_path, "a") as log:
+            log.write(f"fork server: not used any more in this process ({_given_up})\n")
+    close_all()
 
 
 def spawn(

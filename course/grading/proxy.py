@@ -309,6 +309,20 @@ class StudentProcess:
     # ----------------------------------------------------------- lifecycle
 
     def start(self) -> None:
+        """Start a worker (forked by the fork server where it can be). A forked worker that does
+        not start, before any student code ran, is the fork server's failure on this machine:
+        the worker is started afresh, and this process stops forking (the log says why)."""
+        from course.grading import forkserver
+
+        try:
+            self._start(None)
+        except (StudentGone, forkserver.ForkServerError) as exc:
+            if not forkserver.enabled():
+                raise
+            forkserver.give_up(str(exc), self.judge.log_path)
+            self._start(False)
+
+    def _start(self, fork: bool | None) -> None:
         from course.grading.forkserver import spawn
 
         self.stop()
@@ -328,7 +342,11 @@ class StudentProcess:
                 log_path=judge.log_path,
                 level=judge.isolation,
                 env=_worker_env(),
+                fork=fork,
             )
+        except BaseException:
+            parent.close()
+            raise
         finally:
             child.close()
         self.channel = Channel(parent)
