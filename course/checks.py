@@ -23,6 +23,10 @@ import numpy as np
 
 from course import diagnose as _diagnose
 
+# In the student's Jupyter kernel, an error a visible test cell raises outside these helpers (a
+# wrong return type the cell unpacks) gets a "Likely mistake" line too; nothing outside IPython.
+_diagnose.install_in_kernel()
+
 
 class CheckFailed(AssertionError):
     """A visible or hidden test found a wrong answer.

@@ -589,3 +589,84 @@ def paths(root: Path, chapter: str) -> tuple[Path, Path]:
 def reset_cache() -> None:
     """Forget the loaded visible tables (after regenerating them)."""
     _visible.cache_clear()
+    _test_cells.cache_clear()
+
+
+# --------------------------------------------------------------------------- the student's kernel
+
+_ERROR_KEY = re.compile(r"^(?P<grade_id>\S+): raised (?P<error>\w+)$")
+
+
+def cell_key(source: str) -> str:
+    """A short hash of a cell's text (line ends and the blank edges ignored): how the student's
+    kernel, which is only given a cell's text, tells which visible test cell it is running."""
+    text = "\n".join(line.rstrip() for line in str(source).strip().splitlines())
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def keys_of_test_cells(table: dict, nb: Any) -> dict[str, str]:
+    """``{cell_key: grade_id}`` of the test cells of ``nb`` (the chapter's release notebook,
+    whose test cells the student's copy has, locked) that the visible ``table`` knows errors of
+    (``"<grade_id>: raised <Error>"``). Written into the visible table by
+    ``scripts/make_diagnoses.py``: it holds only the hash of text the student already has."""
+    wanted = {m["grade_id"] for what in table.get("checks", {}) if (m := _ERROR_KEY.match(what))}
+    keys = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type == "code" and grade_id in wanted:
+            keys[cell_key(cell.source)] = grade_id
+    return keys
+
+
+@functools.cache
+def _test_cells() -> dict[str, str]:
+    """Every chapter's ``{cell_key: grade_id}`` (:func:`keys_of_test_cells`)."""
+    merged: dict[str, str] = {}
+    for path in sorted(DATA.glob("*.json")) if DATA.is_dir() else []:
+        try:
+            merged.update(json.loads(path.read_text(encoding="utf-8")).get("test_cells", {}))
+        except (OSError, ValueError, AttributeError):
+            continue
+    return merged
+
+
+def name_mistake_after_cell(result: Any) -> None:
+    """IPython's ``post_run_cell`` callback in the student's kernel: when the cell that ran is a
+    visible test cell that raised an error outside the check helpers, and known mistakes raise
+    the same error there, print the ``Likely mistake`` line on stdout, under the traceback
+    (which IPython has already shown). Prints nothing otherwise, and never raises."""
+    try:
+        error, info = getattr(result, "error_in_exec", None), getattr(result, "info", None)
+        if error is None or info is None:
+            return
+        grade_id = _test_cells().get(cell_key(getattr(info, "raw_cell", "") or ""))
+        if not grade_id:
+            return
+        message = str(error)
+        if PREFIX in message:
+            return
+        mistake = explain_output(grade_id, type(error).__name__, message)
+        if mistake:
+            print(PREFIX + mistake, flush=True)
+    except Exception:  # noqa: BLE001 - a diagnosis is extra help, never a new error
+        return
+
+
+def install_in_kernel() -> None:
+    """Register :func:`name_mistake_after_cell` with the IPython shell this process runs (the
+    student's Jupyter kernel), once; nothing outside IPython (no ``IPython.get_ipython()``: a
+    plain process, the grading worker's own shell, which runs no test cells anyway)."""
+    try:
+        import sys
+
+        ipython = sys.modules.get("IPython")  # never import IPython just to find it absent
+        shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:
+            return
+        name = (name_mistake_after_cell.__module__, name_mistake_after_cell.__qualname__)
+        for callback in shell.events.callbacks.get("post_run_cell", []):
+            if (getattr(callback, "__module__", ""), getattr(callback, "__qualname__", "")) == name:
+                return  # already there (a second import, or this module reloaded)
+        shell.events.register("post_run_cell", name_mistake_after_cell)
+    except Exception:  # noqa: BLE001 - the checks must import whatever the shell is
+        return

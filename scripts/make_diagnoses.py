@@ -10,7 +10,9 @@ package), checks in the hidden part to ``source/<chapter>/diagnoses-hidden.json`
 only). A mutant module may give student-facing words in ``WORDS = {description: words}``;
 otherwise the description is used. Each mutant runs twice; a test cell where the second run
 does not reproduce the first (a label or value that depends on memory, time or numpy's global
-random state) is left out and listed as unstable. ``tests/test_execution.py::
+random state) is left out and listed as unstable. The visible table also maps a hash of each
+release test cell's text that it knows errors of to the cell's grade id (``test_cells``), so the
+student's kernel can name the mistake behind such an error. ``tests/test_execution.py::
 test_mutant_loses_points`` fails when the stored tables no longer match the mutants: rerun this
 command and commit the result.
 """
@@ -29,7 +31,7 @@ os.environ.setdefault("COURSE_FAST", "1")
 
 from course import diagnose  # noqa: E402
 from scripts.mutation_report import pick_chapters  # noqa: E402
-from tests.conftest import mutant_words, mutants, source_nb  # noqa: E402
+from tests.conftest import mutant_words, mutants, release_nb, source_nb  # noqa: E402
 
 
 def make(chapter: str) -> tuple[int, int]:
@@ -41,6 +43,9 @@ def make(chapter: str) -> tuple[int, int]:
         second = diagnose.collect(nb, cwd, replacements)[1]  # what a rerun does not reproduce
         found[name], unstable[name] = diagnose.stable_checks(first, second)
     visible, hidden = diagnose.build_tables(chapter, found, mutant_words(chapter), unstable)
+    cells = diagnose.keys_of_test_cells(visible, release_nb(chapter))
+    if cells:  # so the student's kernel can tell which visible test cell raised an error
+        visible["test_cells"] = cells
     visible_path, hidden_path = diagnose.paths(ROOT, chapter)
     for table, path in ((visible, visible_path), (hidden, hidden_path)):
         if table["checks"] or table.get("unstable"):

@@ -344,3 +344,129 @@ def test_the_judge_names_a_mistake_that_makes_the_student_code_raise():
         result = Judge(ROOT / "release" / chapter, GradingLimits()).run(nb, release_nb(chapter))
         messages = [o.message for o in result.outcomes if not o.passed]
         assert messages and LINE.findall(messages[0]) == [words.get(mutant, mutant)], messages
+
+
+# --------------------------------------------------------------------------- the student's kernel
+
+CH02 = "ch02_linear"
+ROWS_CHECK = "matmul checking A.shape[0] against B.shape[0]"  # raises in test_2_1_matmul's cell
+
+
+def release_cell(chapter: str, grade_id: str) -> str:
+    return next(
+        c.source
+        for c in release_nb(chapter).cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def cell_outputs(cell: nbformat.NotebookNode) -> tuple[str, str, list[str]]:
+    """What a kernel showed under ``cell``: its stdout, its stderr, and the output types in
+    order (``error`` for a traceback)."""
+    streams = {"stdout": "", "stderr": ""}
+    kinds = []
+    for output in cell.outputs:
+        kinds.append(output.get("name", output["output_type"]))
+        if output["output_type"] == "stream":
+            streams[output["name"]] += output["text"]
+    return streams["stdout"], streams["stderr"], kinds
+
+
+def test_the_student_kernel_names_the_mistake_behind_a_test_cell_error(tmp_path):
+    """In a real Jupyter kernel, a visible test cell that raises an error outside the check
+    helpers (a known mistake's ValueError) shows the usual traceback and then, on stdout, the
+    Likely mistake line, once even when the checks are imported twice. The same error from a
+    cell that is not a test cell, another error in the test cell, and a passing test cell show
+    no such line; nothing reaches stderr."""
+    from course.execute import run_in_kernel
+
+    words = mutant_words(CH02)[ROWS_CHECK]
+    imports = release_nb(CH02).cells[1].source
+    assert "from course.checks import" in imports
+    (mutant,) = mutants(CH02)[ROWS_CHECK].values()
+    test = release_cell(CH02, "test_2_1_matmul")
+    answer = next(
+        c.source
+        for c in source_nb(CH02).cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "ex_2_1_matmul"
+    )
+    other_error = "def matmul(A, B):\n    raise ValueError('not this one')\n"
+    cells = [
+        imports,
+        imports,  # a second import registers nothing more
+        mutant,
+        test,  # 3: the known mistake's error in the test cell
+        "matmul(np.ones((2, 3)), np.ones((3, 2)))",  # 4: the same error, not a test cell
+        f"{test}\n",  # 5: the test cell's text as JupyterLab may send it (a trailing newline)
+        other_error,
+        test,  # 7: an error no known mistake raises there
+        answer,
+        test,  # 9: passes
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in cells])
+    ran, _ = run_in_kernel(nb, tmp_path)
+    shown = [cell_outputs(c) for c in ran.cells]
+    stdout, stderr, kinds = shown[3]
+    assert kinds == ["error", "stdout"], kinds  # the line comes under the traceback
+    assert ran.cells[3].outputs[0]["ename"] == "ValueError"
+    assert LINE.findall(stdout) == [words]
+    assert LINE.findall(shown[5][0]) == [words]
+    for index in (4, 7):
+        assert shown[index][2] == ["error"], (index, shown[index])
+    assert "Likely mistake" not in shown[9][0] and "passed" in shown[9][0]
+    assert not any(err for _, err, _ in shown)
+
+
+def test_no_line_outside_a_kernel_nor_in_the_grading_worker(tmp_path):
+    """Importing the checks registers nothing outside IPython, nor in the grading worker's own
+    shell (not IPython's global shell; it runs answer cells only), and a rerun of the import in
+    a kernel's shell keeps one callback."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from course.grading.shell import GradingShell\n"
+        "shell = GradingShell()\n"
+        "shell.run_cell('from course.checks import check_close')\n"
+        "print(len(shell.events.callbacks['post_run_cell']))\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from course import diagnose\n"
+        "kernel = InteractiveShell.instance()\n"
+        "before = len(kernel.events.callbacks['post_run_cell'])\n"
+        "diagnose.install_in_kernel(); diagnose.install_in_kernel()\n"
+        "print(len(kernel.events.callbacks['post_run_cell']) - before)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["0", "1"], done.stdout + done.stderr
+    assert (
+        "IPython"
+        not in subprocess.run(
+            [sys.executable, "-c", "import sys, course.checks; print(sorted(sys.modules))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+
+def test_the_kernel_callback_never_raises_nor_names_other_cells(capsys):
+    """Odd results (no error, no cell info, an error whose str() raises) print nothing."""
+    from types import SimpleNamespace
+
+    class Unprintable(ValueError):
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+    test = release_cell(CH02, "test_2_1_matmul")
+    for result in (
+        None,
+        SimpleNamespace(error_in_exec=None, info=SimpleNamespace(raw_cell=test)),
+        SimpleNamespace(error_in_exec=ValueError("x"), info=None),
+        SimpleNamespace(error_in_exec=Unprintable(), info=SimpleNamespace(raw_cell=test)),
+        SimpleNamespace(error_in_exec=ValueError("x"), info=SimpleNamespace(raw_cell="1/0")),
+    ):
+        diagnose.name_mistake_after_cell(result)
+    assert capsys.readouterr() == ("", "")

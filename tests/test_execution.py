@@ -71,6 +71,19 @@ def test_stored_diagnoses_name_current_mutants(chapter):
 
 
 @pytest.mark.parametrize("chapter", WRITTEN)
+def test_stored_diagnoses_know_the_release_test_cells(chapter):
+    """The visible table maps the text of each release test cell it knows errors of to its
+    grade id (how the student's kernel tells which test cell raised): a test cell whose text
+    changed since the tables were made fails here."""
+    path = diagnose.paths(ROOT, chapter)[0]
+    if not path.exists():
+        pytest.skip(f"{chapter} has no visible diagnoses")
+    table = json.loads(path.read_text(encoding="utf-8"))
+    now = diagnose.keys_of_test_cells(table, release_nb(chapter))
+    assert table.get("test_cells", {}) == now, f"{path.name}: test cells changed: regenerate"
+
+
+@pytest.mark.parametrize("chapter", WRITTEN)
 def test_chapter_has_mutants_for_its_build_exercises(chapter):
     from course.syllabus import BY_NAME
 
