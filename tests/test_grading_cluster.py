@@ -18,6 +18,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -111,6 +112,7 @@ def graded(tmp_path_factory):
     from distributed import Client, LocalCluster
 
     tmp = tmp_path_factory.mktemp("cluster")
+    logs_before = set(Path(tempfile.gettempdir()).glob("course-grading-*.log"))
     local = grading_tools.make_course(tmp / "local", CHAPTER)
     _class(local)
     remote = tmp / "remote" / "course"
@@ -142,11 +144,19 @@ def graded(tmp_path_factory):
             remote, CHAPTER, jobs=2, exchange_dir=tmp / "remote" / "x", cluster=client, **kwargs
         )
         address = cluster.scheduler_address
-    return local, here, remote, there, address, kills
+    left = set(Path(tempfile.gettempdir()).glob("course-grading-*.log")) - logs_before
+    return local, here, remote, there, address, kills, left
+
+
+def test_workers_killed_or_stopped_leave_nothing_in_the_temp_directory(graded):
+    """The grading processes' logs have no name: a Dask worker killed mid-submission, and every
+    worker LocalCluster stops at the end, leave no file behind (they used to leave one each)."""
+    *_, left = graded
+    assert left == set()
 
 
 def test_cluster_grades_every_cell_as_local_grading(graded):
-    local, here, remote, there, _, _ = graded
+    local, here, remote, there, _, _, _ = graded
     assert set(here) == set(there)
     assert not any(r.error for r in here.values()), {s: r.error for s, r in here.items()}
     students = sorted(s for s in here if s != VICTIM)
@@ -177,7 +187,7 @@ def test_a_killed_worker_costs_only_its_submission(graded):
     """Its submission is tried on another worker (allowed-failures=1: twice in all), then
     reported as not graded, naming the cluster; every other submission is graded (the first
     test compares them with local grading)."""
-    _, here, _, there, address, kills = graded
+    _, here, _, there, address, kills, _ = graded
     assert len(list(kills.iterdir())) == 2  # two worker processes died grading it
     assert here[VICTIM].score == here[VICTIM].max_score  # a full solution, graded here
     failed = there[VICTIM]

@@ -47,7 +47,7 @@ import uuid
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import nbformat
 
@@ -351,7 +351,9 @@ class _GradingProcess:
 
     def __init__(self) -> None:
         parent, child = socket.socketpair()
-        self.log = tempfile.NamedTemporaryFile(prefix="course-grading-", suffix=".log")
+        # Without a name (unlinked at once): nothing is left behind when the Dask worker that
+        # holds it is killed, as LocalCluster and schedulers end their workers.
+        self.log = tempfile.TemporaryFile(prefix="course-grading-", suffix=".log")
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "course.grading.cluster", "--fd", str(child.fileno())],
@@ -382,7 +384,7 @@ class _GradingProcess:
         except (EOFError, OSError):
             code = self.proc.wait(10) if self.proc.poll() is None else self.proc.returncode
             self.kill()
-            last = _last_line(Path(self.log.name))
+            last = _last_line(self.log)
             return {
                 "error": f"the grading process on {where} died (exit {code})"
                 + (f": {last}" if last else ""),
@@ -397,9 +399,12 @@ class _GradingProcess:
         self.conn.close()
 
 
-def _last_line(path: Path) -> str:
-    with contextlib.suppress(OSError):
-        lines = [x.strip() for x in path.read_text(errors="replace").splitlines() if x.strip()]
+def _last_line(log: IO[bytes]) -> str:
+    """The last non-blank line the grading process wrote to its log."""
+    with contextlib.suppress(OSError, ValueError):
+        log.seek(0)
+        text = log.read().decode(errors="replace")
+        lines = [x.strip() for x in text.splitlines() if x.strip()]
         return lines[-1][:300] if lines else ""
     return ""
 
