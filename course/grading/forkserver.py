@@ -40,6 +40,7 @@ import argparse
 import atexit
 import contextlib
 import ctypes
+import fcntl
 import json
 import os
 import select
@@ -200,7 +201,8 @@ class ForkServer:
         server_log = open(self.home / "server.log", "ab")  # noqa: SIM115 - closed below
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "course.grading.forkserver", "--fd", str(theirs.fileno())],
+                [sys.executable, "-m", "course.grading.forkserver"]
+                + ["--fd", str(theirs.fileno()), "--home", str(self.home)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=server_log,
@@ -259,14 +261,16 @@ class ForkServer:
                 "targets": list(pass_fds),
                 "log": log_path is not None,
             }
-            fds = list(pass_fds)
+            fds = list(pass_fds)  # the worker's, then the log's (spec["log"] says if there is one)
             log = (
                 os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
                 if log_path
                 else None
             )
             try:
-                reply = self.request({"op": "spawn", "spec": spec}, fds + ([log] if log else []))
+                if log is not None:
+                    fds.append(log)
+                reply = self.request({"op": "spawn", "spec": spec}, fds)
             finally:
                 if log is not None:
                     os.close(log)
@@ -324,9 +328,6 @@ class ForkedProcess:
         self.server, self.pid = server, pid
         self.returncode: int | None = None
 
-    def poll(self) -> int | None:
-        return self.wait(0) if self.returncode is None else self.returncode
-
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is not None:
             return self.returncode
@@ -352,8 +353,9 @@ class ForkedProcess:
 # --------------------------------------------------------------------------- server's side
 
 
-def serve(sock: socket.socket) -> None:
-    """Answer requests until the judge closes its end; then kill what is left and go."""
+def serve(sock: socket.socket, home: Path) -> None:
+    """Answer requests until the judge closes its end; then kill what is left, remove ``home``
+    (the scratch folder the judge made for this server) and go."""
     children: set[int] = set()
     try:
         sock.send(json.dumps({"ready": 1}).encode())
@@ -381,7 +383,7 @@ def serve(sock: socket.socket) -> None:
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-        shutil.rmtree(os.environ.get("HOME", ""), ignore_errors=True)
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def _fork(spec: dict, fds: list[int], sock: socket.socket, children: set[int]) -> dict:
@@ -453,7 +455,7 @@ def _become_worker(spec: dict, fds: list[int]) -> None:
     os.dup2(null, 1)
     os.dup2(log if log is not None else null, 2)
     # The worker's descriptors at the numbers its argv names, and nothing else open.
-    high = [fcntl_dup(fd) for fd in fds[: len(targets)]]
+    high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 1000) for fd in fds[: len(targets)]]  # out of the way
     _close_all_but(set(high))
     for fd, target in zip(high, targets, strict=True):
         os.dup2(fd, target, inheritable=True)
@@ -489,13 +491,6 @@ def _become_worker(spec: dict, fds: list[int]) -> None:
     os.environ.clear()
     os.environ.update(spec["env"])
     _run_python(spec["argv"], spec["workdir"])
-
-
-def fcntl_dup(fd: int) -> int:
-    """A copy of ``fd`` numbered 1000 or more (out of the way of the target numbers)."""
-    import fcntl
-
-    return fcntl.fcntl(fd, fcntl.F_DUPFD, 1000)
 
 
 def _close_all_but(keep: set[int]) -> None:
@@ -608,10 +603,11 @@ def _preload() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--home", type=Path, required=True, help="removed when the server stops")
     options = parser.parse_args()
     sock = socket.socket(fileno=options.fd)
     _preload()
-    serve(sock)
+    serve(sock, options.home)
 
 
 if __name__ == "__main__":
